@@ -1,0 +1,86 @@
+/* AnnData (.h5ad) and MuData (.h5mu) reading on libhdf5: every on-disk layout (anndata >= 0.8,
+ * the 0.7 era, <= 0.6 compound datasets), dense and sparse matrices, dataframes with
+ * categoricals, strings, numbers, booleans and nullable arrays. The spec is
+ * ../shared/spec/h5ad_format.md.
+ *
+ * Ownership: sc_h5ad_open returns an object the caller frees with sc_h5ad_close; every _read
+ * function fills a caller-owned struct released with its _release function. */
+#ifndef SC_H5AD_H
+#define SC_H5AD_H
+
+#include <stdint.h>
+
+#include <cjson/cJSON.h>
+
+#include "sc_err.h"
+#include "sc_matrix.h"
+
+struct sc_h5ad;
+
+/* Open read-only. mod selects a modality of an .h5mu (NULL: the root / a plain .h5ad). */
+struct sc_h5ad *sc_h5ad_open(const char *path, const char *mod);
+void sc_h5ad_close(struct sc_h5ad *h);
+int64_t sc_h5ad_n_obs(const struct sc_h5ad *h);
+int64_t sc_h5ad_n_vars(const struct sc_h5ad *h);
+
+enum sc_col_kind {
+	SC_COL_CATEGORICAL, /* codes + categories (string form of any category dtype) */
+	SC_COL_STRING,      /* strings; NULL entries are missing */
+	SC_COL_FLOAT,       /* num[]; NaN = missing */
+	SC_COL_INT,         /* num[] holds the integers exactly when |v| < 2^53; mask for nullable */
+	SC_COL_BOOL         /* num[] 0/1; mask for nullable */
+};
+
+/* One dataframe column. str(i) of any kind is available through sc_col_string. */
+struct sc_column {
+	char *name;
+	enum sc_col_kind kind;
+	int64_t n;
+	int32_t *codes;    /* CATEGORICAL: -1 = missing */
+	char **categories; /* CATEGORICAL */
+	int64_t n_categories;
+	char **strings;   /* STRING */
+	double *num;      /* FLOAT, INT, BOOL */
+	uint8_t *missing; /* optional per-row mask (nullable arrays); NULL when none */
+	char dtype[32];   /* pandas-like dtype name: "category", "float32", "int64", "bool", ... */
+};
+
+/* The row names (obs_names or var_names); *names has n entries, caller releases with
+ * sc_strings_free(names, n). */
+int sc_h5ad_obs_names(struct sc_h5ad *h, char ***names) SC_RESULT_USED;
+int sc_h5ad_var_names(struct sc_h5ad *h, char ***names) SC_RESULT_USED;
+void sc_strings_free(char **s, int64_t n);
+
+/* Column names of obs / var in column order (caller frees with sc_strings_free). */
+int sc_h5ad_obs_columns(struct sc_h5ad *h, char ***names, int64_t *n) SC_RESULT_USED;
+int sc_h5ad_var_columns(struct sc_h5ad *h, char ***names, int64_t *n) SC_RESULT_USED;
+/* Read one column; a missing column is SC_EINPUT naming it and listing what exists. */
+int sc_h5ad_obs_column(struct sc_h5ad *h, const char *name, struct sc_column *out) SC_RESULT_USED;
+int sc_h5ad_var_column(struct sc_h5ad *h, const char *name, struct sc_column *out) SC_RESULT_USED;
+/* The string form of row i as Python's str() would print it (categorical value, number,
+ * "True"/"False"); NULL when missing. Returned pointer is valid until the next call. */
+const char *sc_col_string(const struct sc_column *c, int64_t i);
+void sc_column_release(struct sc_column *c);
+
+/* Dense float32 copies of matrices. Sparse X/layers are densified; max_bytes (0 = default
+ * guard) refuses a densification larger than that with a clear message. */
+int sc_h5ad_read_obsm(struct sc_h5ad *h, const char *key, struct sc_matrix *out) SC_RESULT_USED;
+int sc_h5ad_read_X(struct sc_h5ad *h, const char *layer /* NULL = X */, uint64_t max_bytes,
+		   struct sc_matrix *out) SC_RESULT_USED;
+
+/* A CSR matrix as stored (obsp graphs, sparse X): int64 indptr, int32 indices, float data.
+ * CSC input is converted to CSR. Rows are sorted by column index. */
+struct sc_csr {
+	int64_t rows, cols, nnz;
+	int64_t *indptr; /* rows + 1 */
+	int32_t *indices;
+	float *data;
+};
+int sc_h5ad_read_obsp(struct sc_h5ad *h, const char *key, struct sc_csr *out) SC_RESULT_USED;
+void sc_csr_release(struct sc_csr *m);
+
+/* What the file holds, as JSON records (obsm keys with shapes, obs columns with kinds and
+ * category counts, layers, obsp, X): one array of objects, caller owns. */
+int sc_h5ad_list(struct sc_h5ad *h, cJSON **out) SC_RESULT_USED;
+
+#endif
