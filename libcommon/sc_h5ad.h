@@ -13,6 +13,7 @@
 #include <cjson/cJSON.h>
 
 #include "sc_err.h"
+#include "sc_csr.h"
 #include "sc_matrix.h"
 
 struct sc_h5ad;
@@ -68,16 +69,8 @@ int sc_h5ad_read_obsm(struct sc_h5ad *h, const char *key, struct sc_matrix *out)
 int sc_h5ad_read_X(struct sc_h5ad *h, const char *layer /* NULL = X */, uint64_t max_bytes,
 		   struct sc_matrix *out) SC_RESULT_USED;
 
-/* A CSR matrix as stored (obsp graphs, sparse X): int64 indptr, int32 indices, float data.
- * CSC input is converted to CSR. Rows are sorted by column index. */
-struct sc_csr {
-	int64_t rows, cols, nnz;
-	int64_t *indptr; /* rows + 1 */
-	int32_t *indices;
-	float *data;
-};
+/* obsp graphs (or uns/neighbors in old files) as CSR, rows sorted by column index. */
 int sc_h5ad_read_obsp(struct sc_h5ad *h, const char *key, struct sc_csr *out) SC_RESULT_USED;
-void sc_csr_release(struct sc_csr *m);
 
 /* What the file holds, as JSON records (obsm keys with shapes, obs columns with kinds and
  * category counts, layers, obsp, X): one array of objects, caller owns. */
