@@ -58,8 +58,9 @@ $(OBJDIR)/cmd/%.o: cmd/%.c | deps
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 # Each program: every .c file in its folder, linked with libcommon.
+objs_of = $(patsubst cmd/%.c,$(OBJDIR)/cmd/%.o,$(wildcard cmd/$(1)/*.c))
 .SECONDEXPANSION:
-bin/%: $$(patsubst cmd/%.c,$(OBJDIR)/cmd/%.o,$$(wildcard cmd/$$*/*.c)) $(LIBA) $(VSTAMP)
+bin/%: $$(call objs_of,$$*) $(LIBA) $(VSTAMP)
 	@mkdir -p bin
 	$(CC) $(ALL_LDFLAGS) -o $@ $(filter %.o,$^) $(LIBA) $(LIBS)
 
