@@ -36,6 +36,7 @@ UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(patsubst tests/unit/%.c,$(OBJDIR)/unit/%,$(UNIT_SRC))
 FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
 
+.SECONDARY:
 .PHONY: all deps test check unit bats demo bench install uninstall clean fuzz man-check
 all: deps $(BINS)
 
