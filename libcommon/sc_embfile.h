@@ -5,7 +5,7 @@
  *   obs_names_sha256  SHA-256 of the obs names joined by "\n", with a trailing "\n"
  *   n_obs             the row count the digest covers
  * Also here: the obs names (and count) of an .h5ad/.h5mu dataset, read directly with libhdf5
- * (anndata >= 0.7 dataframe groups; <= 0.6 compound tables give the count only). */
+ * (anndata >= 0.7 dataframe groups, and the string index field of <= 0.6 compound tables). */
 #ifndef SC_EMBFILE_H
 #define SC_EMBFILE_H
 
