@@ -403,7 +403,7 @@ int sc_gate_run(const struct sc_metricset *base, const struct sc_metricset *cur,
 		i = i1;
 		j = j1;
 	}
-	if (rc == 0 && g->compared == 0)
+	if (rc == 0 && g->compared == 0 && !o->allow_empty)
 		rc = sc_seterr(SC_EINPUT, "nothing was compared: no metric is in both files%s",
 			       o->family == SC_GATE_ALL ? "" : " for this family");
 	if (rc == 0)

@@ -27,6 +27,7 @@ struct sc_gate_opts {
 	enum sc_gate_test test;
 	enum sc_gate_family family;
 	int rule_ci, allow_missing;
+	int allow_empty; /* nothing compared is not an error (bench-gate runs one family at a time) */
 };
 
 /* Parse "--tol nmi_leiden=0.01,asw_*=0.005,wall_s.*=10%" into o (appends; caller releases

@@ -14,7 +14,7 @@ static void usage(FILE *fp)
 {
 	fprintf(fp, "usage: metric-gate [--tol M=X[%%],...] [--tol-default X] [--test wilcoxon|signflip|ttest]\n"
 		    "                   [--alpha A] [--rule test|ci] [--family all|scientific|performance]\n"
-		    "                   [--factor F] [--alpha-perf A] [--allow-missing]\n"
+		    "                   [--factor F] [--alpha-perf A] [--allow-missing] [--allow-empty]\n"
 		    "                   [--jsonl FILE] [--markdown FILE] [-o FILE] BASELINE CURRENT\n"
 		    "  --tol M=X          tolerance for metrics matching glob M (X%% = relative)\n"
 		    "  --tol-default X    tolerance of unmatched metrics (default 1e-6)\n"
@@ -25,13 +25,14 @@ static void usage(FILE *fp)
 		    "  --factor F         timing ratio threshold (default 1.10)\n"
 		    "  --alpha-perf A     level of the Mann-Whitney test on timings (default 0.01)\n"
 		    "  --allow-missing    a baseline metric absent from current is not an error\n"
+		    "  --allow-empty      nothing compared is not an error (exit 0)\n"
 		    "  --jsonl FILE       scbench.gate/1 records   --markdown FILE  a Markdown table\n"
 		    "  -o FILE            the text table (default stdout)\n"
 		    "  -q, -v, --progress, --version, -h\n");
 }
 
 enum { O_TOL = SC_OPT_FIRST_PRIVATE, O_TOLDEF, O_TEST, O_ALPHA, O_RULE, O_FAMILY, O_FACTOR,
-       O_ALPHAP, O_MISSING, O_JSONL, O_MD };
+       O_ALPHAP, O_MISSING, O_JSONL, O_MD, O_EMPTY };
 
 struct opts {
 	struct sc_gate_opts g;
@@ -51,7 +52,7 @@ static int pick(const char *opt, const char *v, const char *const *names, int *o
 static int parse_opts(int argc, char **argv, struct opts *o, int *exit_now)
 {
 	static const struct option lo[] = {
-		{ "allow-missing", no_argument, NULL, O_MISSING }, { "alpha", required_argument, NULL, O_ALPHA },
+		{ "allow-empty", no_argument, NULL, O_EMPTY }, { "allow-missing", no_argument, NULL, O_MISSING }, { "alpha", required_argument, NULL, O_ALPHA },
 		{ "alpha-perf", required_argument, NULL, O_ALPHAP }, { "factor", required_argument, NULL, O_FACTOR },
 		{ "family", required_argument, NULL, O_FAMILY }, { "jsonl", required_argument, NULL, O_JSONL },
 		{ "markdown", required_argument, NULL, O_MD }, { "output", required_argument, NULL, 'o' },
@@ -71,6 +72,7 @@ static int parse_opts(int argc, char **argv, struct opts *o, int *exit_now)
 		switch (c) {
 		case 'h': usage(stdout); *exit_now = 1; return 0;
 		case 'o': o->out = optarg; break;
+		case O_EMPTY: o->g.allow_empty = 1; break;
 		case O_ALPHA: rc = sc_parse_double("--alpha", optarg, 1e-12, 0.5, &o->g.alpha); break;
 		case O_ALPHAP: rc = sc_parse_double("--alpha-perf", optarg, 1e-12, 0.5, &o->g.alpha_perf); break;
 		case O_FACTOR: rc = sc_parse_double("--factor", optarg, 1, 1e6, &o->g.factor); break;
