@@ -619,3 +619,60 @@ int sc_obs_jsonl_names(struct sc_stream *in, char ***names, int64_t *n)
 	*n = k;
 	return 0;
 }
+
+int sc_embfile_export(const char *path, struct sc_stream *out)
+{
+	struct sc_embinfo info;
+	const char *code;
+	hid_t fid = -1, did = -1, fsp = -1, msp = -1;
+	float *buf = NULL;
+	cJSON *extra = NULL;
+	int64_t block;
+	int rc;
+	if ((rc = sc_embfile_inspect(path, &info, &code)) < 0)
+		return rc;
+	block = info.cols ? BLOCK_VALUES / info.cols + 1 : info.rows;
+	if (block > info.rows)
+		block = info.rows;
+	rc = SC_ENOMEM;
+	if (!(extra = cJSON_CreateObject()) || !(buf = sc_malloc((size_t)(block ? block : 1) * (size_t)(info.cols ? info.cols : 1), sizeof *buf)))
+		goto out;
+	cJSON_AddStringToObject(extra, "source", "embeddings.h5:latent");
+	if (info.obs_sha256[0])
+		cJSON_AddStringToObject(extra, "obs_names_sha256", info.obs_sha256);
+	if ((rc = sc_mat_write_header(out, info.rows, info.cols, extra)) < 0)
+		goto out;
+	rc = SC_EINPUT;
+	if ((fid = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT)) < 0 || (did = H5Dopen2(fid, "latent", H5P_DEFAULT)) < 0 ||
+	    (fsp = H5Dget_space(did)) < 0) {
+		sc_seterr(SC_EINPUT, "cannot reopen latent in '%s'", path);
+		goto out;
+	}
+	for (int64_t r = 0; info.cols && r < info.rows; r += block) {
+		hsize_t start[2] = { (hsize_t)r, 0 }, cnt[2] = { (hsize_t)(info.rows - r < block ? info.rows - r : block), (hsize_t)info.cols };
+		if ((msp = H5Screate_simple(2, cnt, NULL)) < 0 ||
+		    H5Sselect_hyperslab(fsp, H5S_SELECT_SET, start, NULL, cnt, NULL) < 0 ||
+		    H5Dread(did, H5T_NATIVE_FLOAT, msp, fsp, H5P_DEFAULT, buf) < 0) {
+			sc_seterr(SC_EINPUT, "cannot read latent rows from %lld", (long long)r);
+			goto out;
+		}
+		H5Sclose(msp);
+		msp = -1;
+		if ((rc = sc_mat_write_rows(out, buf, (int64_t)cnt[0], info.cols)) < 0)
+			goto out;
+		rc = SC_EINPUT;
+	}
+	rc = 0;
+out:
+	if (msp >= 0)
+		H5Sclose(msp);
+	if (fsp >= 0)
+		H5Sclose(fsp);
+	if (did >= 0)
+		H5Dclose(did);
+	if (fid >= 0)
+		H5Fclose(fid);
+	cJSON_Delete(extra);
+	free(buf);
+	return rc;
+}

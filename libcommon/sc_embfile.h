@@ -31,6 +31,8 @@ int sc_embfile_inspect(const char *path, struct sc_embinfo *info, const char **c
  * rows). Streams rows in blocks. */
 int sc_embfile_write(const char *path, struct sc_stream *in, const char *obs_sha256,
 		     int64_t n_obs) SC_RESULT_USED;
+/* Write latent as a matrix stream (header carries source and obs_names_sha256). */
+int sc_embfile_export(const char *path, struct sc_stream *out) SC_RESULT_USED;
 /* Set (or replace) the identity attributes on an existing file's "latent". */
 int sc_embfile_bind(const char *path, const char *obs_sha256, int64_t n_obs) SC_RESULT_USED;
 

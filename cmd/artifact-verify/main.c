@@ -10,22 +10,26 @@
 #include "sc.h"
 #include "sc_bundle.h"
 #include "sc_canonjson.h"
+#include "sc_embfile.h"
 
 static void usage(FILE *fp)
 {
-	fprintf(fp, "usage: artifact-verify [--dataset FILE] [--finite-min X] [--strict] [-o FILE] DIR...\n"
+	fprintf(fp, "usage: artifact-verify [--dataset FILE] [--finite-min X] [--strict]\n"
+		    "                       [--embedding-out FILE] [-o FILE] DIR...\n"
 		    "  --dataset FILE   check rows and obs binding against this .h5ad/.h5mu\n"
 		    "  --finite-min X   minimum fraction of finite embedding values (default 1)\n"
 		    "  --strict         refuse unlisted files even in bundles not sealed by scbench\n"
+		    "  --embedding-out FILE  when the (single) bundle is ready, write its embedding\n"
+		    "                   as a matrix stream ('-' = stdout; records then need -o)\n"
 		    "  -o FILE          write the status records to FILE (default stdout)\n"
 		    "  -q, -v, --progress, --version, -h\n");
 }
 
-enum { O_DATASET = SC_OPT_FIRST_PRIVATE, O_FINITE, O_STRICT };
+enum { O_DATASET = SC_OPT_FIRST_PRIVATE, O_FINITE, O_STRICT, O_EMBOUT };
 
 struct opts {
 	struct sc_verify_opts v;
-	const char *out;
+	const char *out, *emb_out;
 	char **dirs;
 	int ndirs;
 };
@@ -33,6 +37,7 @@ struct opts {
 static int parse_opts(int argc, char **argv, struct opts *o, int *exit_now)
 {
 	static const struct option lo[] = { { "dataset", required_argument, NULL, O_DATASET },
+					    { "embedding-out", required_argument, NULL, O_EMBOUT },
 					    { "finite-min", required_argument, NULL, O_FINITE },
 					    { "output", required_argument, NULL, 'o' },
 					    { "strict", no_argument, NULL, O_STRICT },
@@ -48,6 +53,7 @@ static int parse_opts(int argc, char **argv, struct opts *o, int *exit_now)
 		case 'h': usage(stdout); *exit_now = 1; return 0;
 		case 'o': o->out = optarg; break;
 		case O_DATASET: o->v.dataset = optarg; break;
+		case O_EMBOUT: o->emb_out = optarg; break;
 		case O_FINITE:
 			if (sc_parse_double("--finite-min", optarg, 0, 1, &o->v.finite_min) < 0)
 				return SC_EUSAGE;
@@ -62,6 +68,10 @@ static int parse_opts(int argc, char **argv, struct opts *o, int *exit_now)
 		return sc_seterr(SC_EUSAGE, "no bundle directory given");
 	o->dirs = argv + optind;
 	o->ndirs = argc - optind;
+	if (o->emb_out && o->ndirs != 1)
+		return sc_seterr(SC_EUSAGE, "--embedding-out takes exactly one DIR");
+	if (o->emb_out && !strcmp(o->emb_out, "-") && !strcmp(o->out, "-"))
+		return sc_seterr(SC_EUSAGE, "--embedding-out - and the records cannot both go to stdout");
 	return 0;
 }
 
@@ -87,6 +97,23 @@ static int verify_one(struct sc_stream *out, const char *dir, const struct sc_ve
 	return rc;
 }
 
+/* The verified bundle's embedding as a matrix stream. */
+static int export_embedding(const char *dir, const char *path)
+{
+	struct sc_buf p = SC_BUF_INIT;
+	struct sc_stream *s = NULL;
+	int rc = sc_buf_addf(&p, "%s/%s", dir, SC_BUNDLE_EMBEDDING);
+	if (rc == 0 && !(s = sc_open(path, "w")))
+		rc = SC_EIO;
+	if (rc == 0 && (rc = sc_embfile_export(p.data, s)) == 0) {
+		rc = sc_close(s);
+		s = NULL;
+	}
+	sc_abort(s);
+	sc_buf_release(&p);
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	struct opts o = { 0 };
@@ -109,6 +136,9 @@ int main(int argc, char **argv)
 		out = NULL;
 		goto fail;
 	}
+	out = NULL;
+	if (o.emb_out && !failed && export_embedding(o.dirs[0], o.emb_out) < 0)
+		goto fail2;
 	if (sc_close_stdout() < 0)
 		goto fail2;
 	return failed ? SC_EXIT_CHECK : SC_EXIT_OK;
