@@ -12,13 +12,14 @@
 
 static const char *lower_better[] = { "wall_s*", "*_seconds", "time_*", "*_time", "peak_rss*",
 				      "*bytes*", "*memory*", "*mse*", "*mae*", "*loss*",
-				      "*error*", "cpu_s*", NULL };
+				      "*error*", "cpu_s*", "pcr", NULL }; /* pcr: raw batch variance share */
 static const char *higher_better[] = { "nmi*", "ari*", "asw*", "*silhouette*", "ilisi*", "clisi*",
-				       "kbet*", "graph_conn*", "pcr*", "isolated_label*", "scib_*",
+				       "kbet*", "graph_conn*", "pcr_comparison*", "isolated_label*", "scib_*",
 				       "*f1*", "precision*", "recall*", "accuracy*", "*auroc*",
 				       "*auprc*", "cell_cycle*", "hvg*", "trajectory*", "*_precision",
 				       "*_recall", "*_accuracy", "bras*", "*lisi*", "*score*",
 				       "*pearson*", "*spearman*", "*correlation*", "balanced_accuracy*",
+				       "bio_conservation*", "batch_correction*", "total", "ari", "nmi",
 				       NULL };
 
 int sc_metric_higher_is_better(const char *metric, const char *unit)

@@ -12,7 +12,7 @@
 static const char *bio_pat[] = { "nmi*", "ari*", "asw_label*", "silhouette_label*", "clisi*",
 				 "isolated_label*", "cell_cycle*", "hvg*", "trajectory*", NULL };
 static const char *batch_pat[] = { "asw_batch*", "silhouette_batch*", "ilisi*", "kbet*", "graph_conn*",
-				   "pcr*", "bras*", NULL };
+				   "pcr_comparison*", "bras*", NULL };
 
 const char *sc_report_scib_group(const char *metric)
 {
@@ -84,12 +84,12 @@ static int cmp_col(const void *a, const void *b)
 	return x->group != y->group ? x->group - y->group : strcmp(x->label, y->label);
 }
 
+/* Columns are metric names: producers record outputs such as the chosen resolution in
+ * params, which differ between models, so params do not split columns (the sources appendix
+ * keeps them). */
 static char *col_label(const struct sc_mrec *r)
 {
-	struct sc_buf b = SC_BUF_INIT;
-	if (sc_buf_addf(&b, "%s%s%s", r->metric, *r->params ? " " : "", r->params) < 0)
-		return NULL;
-	return b.data;
+	return sc_strdup(r->metric);
 }
 
 static int col_index(const struct dtab *t, const char *label)
