@@ -372,37 +372,56 @@ static void slugify(const char *s, char *out, size_t n)
 		snprintf(out, n, "dataset");
 }
 
+/* Columns worth drawing: those with at least one finite value. */
+static size_t kept_columns(const struct dtab *t, size_t *keep)
+{
+	size_t nk = 0;
+	for (size_t c = 0; c < t->nc; c++)
+		for (size_t m = 0; m < t->nm; m++)
+			if (t->cell[m * t->nc + c].n) {
+				keep[nk++] = c;
+				break;
+			}
+	return nk;
+}
+
 static int figures(struct sc_report *r, const struct dtab *t, const double *sc, const double *agg,
 		   const size_t *ord, int has_scib, const char *ds, const struct sc_report_opts *o)
 {
 	static const char *aggn[] = { "Bio conservation", "Batch correction", "Total" };
+	size_t *keep = sc_calloc(t->nc + 1, sizeof *keep), nk;
 	const char **rows = sc_calloc(t->nm + 1, sizeof *rows), **cols = sc_calloc(t->nc + 1, sizeof *cols);
 	const char **groups = sc_calloc(t->nc + 1, sizeof *groups), **mets = sc_calloc(t->nc + 1, sizeof *mets);
 	double *v = sc_calloc(t->nm * t->nc + 1, sizeof *v), *s = sc_calloc(t->nm * t->nc + 1, sizeof *s);
 	double *a = sc_calloc(t->nm * 3 + 1, sizeof *a), *bv = sc_calloc(t->nm * t->nc + 1, sizeof *bv);
 	int *hib = sc_calloc(t->nc + 1, sizeof *hib), rc = SC_ENOMEM;
-	char slug[128], name[192], title[512], path[1024];
-	if (!rows || !cols || !groups || !mets || !v || !s || !a || !bv || !hib)
+	char slug[128], name[192], title[512], path[1024], (*lab)[160] = sc_calloc(t->nc + 1, sizeof *lab);
+	if (!keep || !rows || !cols || !groups || !mets || !v || !s || !a || !bv || !hib || !lab)
 		goto out;
 	slugify(ds, slug, sizeof slug);
+	nk = kept_columns(t, keep);
 	for (size_t i = 0; i < t->nm; i++) {
 		size_t m = ord[i];
 		rows[i] = t->models[m];
-		for (size_t c = 0; c < t->nc; c++) {
-			v[i * t->nc + c] = cell_mean(&t->cell[m * t->nc + c]);
-			s[i * t->nc + c] = sc[m * t->nc + c];
-			bv[c * t->nm + m] = cell_mean(&t->cell[m * t->nc + c]);
+		for (size_t k = 0; k < nk; k++) {
+			size_t c = keep[k];
+			v[i * nk + k] = cell_mean(&t->cell[m * t->nc + c]);
+			s[i * nk + k] = sc[m * t->nc + c];
+			bv[k * t->nm + m] = cell_mean(&t->cell[m * t->nc + c]);
 		}
-		for (int k = 0; k < 3; k++)
-			a[i * 3 + k] = agg[m * 3 + k];
+		for (int q = 0; q < 3; q++)
+			a[i * 3 + q] = agg[m * 3 + q];
 	}
-	for (size_t c = 0; c < t->nc; c++) {
-		cols[c] = mets[c] = t->cols[c].label;
-		groups[c] = t->cols[c].group == 0 ? "Bio conservation" : t->cols[c].group == 1 ? "Batch correction" : "Other";
-		hib[c] = t->cols[c].hib;
+	for (size_t k = 0; k < nk; k++) {
+		const struct col *c = &t->cols[keep[k]];
+		snprintf(lab[k], 160, "%s%s", c->label, c->hib == 0 ? " (lower better)" : "");
+		cols[k] = lab[k];
+		mets[k] = c->label;
+		groups[k] = c->group == 0 ? "Bio conservation" : c->group == 1 ? "Batch correction" : "Other";
+		hib[k] = c->hib;
 	}
 	{
-		struct sc_svg_table st = { title, t->nm, t->nc, has_scib ? 3 : 0, rows, cols, groups, v, s, aggn, a };
+		struct sc_svg_table st = { title, t->nm, nk, has_scib ? 3 : 0, rows, cols, groups, v, s, aggn, a };
 		snprintf(title, sizeof title, "%s: results by model (best first)", ds);
 		snprintf(name, sizeof name, "%s_results.svg", slug);
 		snprintf(path, sizeof path, "%s/%s", o->figlink, name);
@@ -411,7 +430,7 @@ static int figures(struct sc_report *r, const struct dtab *t, const double *sc, 
 			goto out;
 	}
 	{
-		struct sc_svg_bars sb = { title, t->nm, t->nc, (const char *const *)t->models, mets, bv, hib };
+		struct sc_svg_bars sb = { title, t->nm, nk, (const char *const *)t->models, mets, bv, hib };
 		snprintf(title, sizeof title, "%s: each metric by model", ds);
 		snprintf(name, sizeof name, "%s_bars.svg", slug);
 		snprintf(path, sizeof path, "%s/%s", o->figlink, name);
@@ -421,6 +440,8 @@ static int figures(struct sc_report *r, const struct dtab *t, const double *sc, 
 	}
 	rc = 0;
 out:
+	free(keep);
+	free(lab);
 	free(rows);
 	free(cols);
 	free(groups);
