@@ -408,6 +408,8 @@ int sc_gate_run(const struct sc_metricset *base, const struct sc_metricset *cur,
 			       o->family == SC_GATE_ALL ? "" : " for this family");
 	if (rc == 0)
 		qsort(g->row, g->n, sizeof *g->row, cmp_row);
+	else
+		sc_gate_release(g);
 	return rc;
 }
 

@@ -53,7 +53,7 @@ struct sc_gate {
 	size_t regressions, improvements, compared;
 };
 
-/* Compare. Returns SC_EINPUT on a join error (a baseline metric missing from current without
+/* Compare (g is released again on failure). Returns SC_EINPUT on a join error (a baseline metric missing from current without
  * allow_missing, nothing compared, conflicting or unknown direction, unpaired seeds). */
 int sc_gate_run(const struct sc_metricset *base, const struct sc_metricset *cur,
 		const struct sc_gate_opts *o, struct sc_gate *g) SC_RESULT_USED;

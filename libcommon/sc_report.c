@@ -686,5 +686,7 @@ out:
 	for (size_t i = 0; i < nds; i++)
 		free(ds[i]);
 	free(ds);
+	if (rc < 0)
+		sc_report_release(out);
 	return rc < 0 ? rc : 0;
 }

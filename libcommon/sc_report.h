@@ -34,6 +34,7 @@ struct sc_report {
 	size_t nfig;
 };
 
+/* Build the report (out is released again on failure). */
 int sc_report_build(const struct sc_metricset *cur, const struct sc_metricset *base,
 		    const struct sc_report_input *in, size_t nin, const struct sc_report_opts *o,
 		    struct sc_report *out) SC_RESULT_USED;
