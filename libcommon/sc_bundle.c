@@ -91,7 +91,8 @@ int sc_manifest_parse(const char *text, size_t len, struct sc_manifest *m, const
 			goto out;
 		m->n++;
 	}
-	qsort(m->e, m->n, sizeof *m->e, cmp_entry);
+	if (m->e)
+		qsort(m->e, m->n, sizeof *m->e, cmp_entry);
 	for (size_t i = 1; i < m->n; i++)
 		if (strcmp(m->e[i - 1].name, m->e[i].name) == 0) {
 			rc = sc_seterr(SC_EINPUT, "artifact '%s' is listed twice", m->e[i].name);
@@ -883,7 +884,8 @@ int sc_bundle_seal(const char *dir, const struct sc_seal_opts *o, char hex[SC_SH
 		return sc_seterr(SC_EINPUT, "cannot open bundle directory '%s': %s", dir, strerror(errno));
 	if ((rc = collect(dfd, "", 0, &l)) < 0)
 		goto out;
-	qsort(l.name, l.n, sizeof *l.name, cmp_str);
+	if (l.name)
+		qsort(l.name, l.n, sizeof *l.name, cmp_str);
 	rc = SC_ENOMEM;
 	if (!(man = cJSON_CreateObject()) || !(arr = cJSON_AddArrayToObject(man, "artifacts")))
 		goto out;

@@ -406,10 +406,10 @@ int sc_gate_run(const struct sc_metricset *base, const struct sc_metricset *cur,
 	if (rc == 0 && g->compared == 0 && !o->allow_empty)
 		rc = sc_seterr(SC_EINPUT, "nothing was compared: no metric is in both files%s",
 			       o->family == SC_GATE_ALL ? "" : " for this family");
-	if (rc == 0)
-		qsort(g->row, g->n, sizeof *g->row, cmp_row);
-	else
+	if (rc < 0)
 		sc_gate_release(g);
+	else if (g->row)
+		qsort(g->row, g->n, sizeof *g->row, cmp_row);
 	return rc;
 }
 

@@ -188,7 +188,8 @@ static int cmp_rec(const void *a, const void *b)
 
 int sc_metricset_finish(struct sc_metricset *set)
 {
-	qsort(set->r, set->n, sizeof *set->r, cmp_rec);
+	if (set->r)
+		qsort(set->r, set->n, sizeof *set->r, cmp_rec);
 	for (size_t i = 1; i < set->n; i++) {
 		const struct sc_mrec *a = &set->r[i - 1], *b = &set->r[i];
 		if (!strcmp(a->key, b->key) && a->seed == b->seed && a->repeat == b->repeat)

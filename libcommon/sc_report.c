@@ -141,8 +141,10 @@ static int dtab_build(const struct sc_metricset *s, const char *ds, enum sc_fami
 	}
 	if (rc < 0)
 		return rc;
-	qsort(t->models, t->nm, sizeof *t->models, cmp_str);
-	qsort(t->cols, t->nc, sizeof *t->cols, cmp_col);
+	if (t->models)
+		qsort(t->models, t->nm, sizeof *t->models, cmp_str);
+	if (t->cols)
+		qsort(t->cols, t->nc, sizeof *t->cols, cmp_col);
 	if (!(t->cell = sc_calloc(t->nm * t->nc + 1, sizeof *t->cell)))
 		return SC_ENOMEM;
 	for (size_t i = 0; i < s->n; i++) {
@@ -580,8 +582,10 @@ static int provenance(struct sc_doc *d, const struct sc_metricset *s, const stru
 	}
 	if (rc >= 0) {
 		struct sc_buf b = SC_BUF_INIT;
-		qsort(tools, nt, sizeof *tools, cmp_str);
-		qsort(flav, nf, sizeof *flav, cmp_str);
+		if (tools)
+			qsort(tools, nt, sizeof *tools, cmp_str);
+		if (flav)
+			qsort(flav, nf, sizeof *flav, cmp_str);
 		rc = sc_buf_adds(&b, "Tools: ");
 		for (size_t i = 0; rc == 0 && i < nt; i++)
 			rc = sc_buf_addf(&b, "%s`%s`", i ? ", " : "", tools[i]);
@@ -671,7 +675,8 @@ int sc_report_build(const struct sc_metricset *cur, const struct sc_metricset *b
 		rc = find_or_add(&ds, &nds, cur->r[i].dataset);
 	if (rc < 0)
 		goto out;
-	qsort(ds, nds, sizeof *ds, cmp_str);
+	if (ds)
+		qsort(ds, nds, sizeof *ds, cmp_str);
 	snprintf(intro, sizeof intro, "%zu metric records from %zu input%s, %zu dataset%s%s.", cur->n, nin,
 		 nin == 1 ? "" : "s", nds, nds == 1 ? "" : "s", base ? "; compared with a baseline" : "");
 	if ((rc = sc_doc_heading(out->doc, 1, o->title)) < 0 || (rc = sc_doc_para(out->doc, intro)) < 0)
