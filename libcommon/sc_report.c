@@ -229,18 +229,23 @@ static void aggregate(const struct dtab *t, const double *sc, int minmax, double
 	}
 }
 
-/* Ranking order: by total (or mean scaled score when there is no scIB metric), best first. */
-static const double *g_key;
-static const char *const *g_names;
-static int cmp_rank(const void *a, const void *b)
+/* Ranking order: by total (or mean scaled score when there is no scIB metric), best first,
+ * ties by name. */
+struct rank_ctx {
+	const double *key;
+	char *const *names;
+};
+
+static int cmp_rank(const void *a, const void *b, void *arg)
 {
+	const struct rank_ctx *c = arg;
 	size_t x = *(const size_t *)a, y = *(const size_t *)b;
-	double kx = g_key[x], ky = g_key[y];
+	double kx = c->key[x], ky = c->key[y];
 	if (isnan(kx) != isnan(ky))
 		return isnan(kx) ? 1 : -1;
 	if (kx != ky && !isnan(kx))
 		return kx > ky ? -1 : 1;
-	return strcmp(g_names[x], g_names[y]);
+	return strcmp(c->names[x], c->names[y]);
 }
 
 static int metrics_table(struct sc_doc *d, const struct dtab *t, const double *sc)
@@ -517,9 +522,8 @@ static int dataset_section(struct sc_report *r, const struct sc_metricset *s, co
 				goto out;
 			for (size_t m = 0; m < t.nm; m++)
 				tot[m] = agg[m * 3 + 2];
-			g_key = tot;
-			g_names = (const char *const *)t.models;
-			qsort(ord, t.nm, sizeof *ord, cmp_rank);
+			struct rank_ctx rc_ = { tot, t.models };
+			qsort_r(ord, t.nm, sizeof *ord, cmp_rank, &rc_);
 			free(tot);
 		}
 		snprintf(h, sizeof h, "%zu models, %zu metrics; bold: best per metric. Values are means over seeds "
