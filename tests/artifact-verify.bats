@@ -208,3 +208,20 @@ expect() {
 	run --separate-stderr artifact-seal --embedding "$T/none.scmat" "$T"
 	assert_status 2
 }
+
+@test "--embedding-out writes the verified embedding, only when the bundle is ready" {
+	mkbundle
+	run -0 artifact-verify -o "$T/st.jsonl" --embedding-out "$T/e.scmat" "$T/b"
+	# same payload as the matrix the bundle was sealed from
+	cmp <(tail -c +"$(($(head -1 "$T/e.scmat" | wc -c) + 1))" "$T/e.scmat") \
+		<(tail -c +"$(($(head -1 "$T/x.scmat" | wc -c) + 1))" "$T/x.scmat")
+	run -0 mat-info "$T/e.scmat"
+	assert_output --partial '"rows":40'
+	printf 'tampered\n' >"$T/b/logs/container.log"
+	run -1 artifact-verify -o "$T/st.jsonl" --embedding-out "$T/e2.scmat" "$T/b"
+	[ ! -e "$T/e2.scmat" ]
+	run artifact-verify --embedding-out - "$T/b"
+	assert_status 2
+	run artifact-verify -o "$T/st.jsonl" --embedding-out "$T/e3.scmat" "$T/b" "$T/b"
+	assert_status 2
+}
