@@ -32,10 +32,13 @@ BINS     := $(addprefix bin/,$(PROGS))
 LIB_SRC  := $(wildcard libcommon/*.c)
 LIB_OBJ  := $(patsubst libcommon/%.c,$(OBJDIR)/lib/%.o,$(LIB_SRC))
 LIBA     := $(OBJDIR)/libcommon.a
+# Workflow scripts installed as commands (the build/test helpers stay in the tree).
+SCRIPTS  := $(filter-out scripts/install-deps scripts/demo scripts/bench,$(wildcard scripts/*))
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(patsubst tests/unit/%.c,$(OBJDIR)/unit/%,$(UNIT_SRC))
 FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
 
+.SECONDARY:
 .PHONY: all deps test check unit bats demo bench install uninstall clean fuzz man-check
 all: deps $(BINS)
 
@@ -58,8 +61,9 @@ $(OBJDIR)/cmd/%.o: cmd/%.c | deps
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 # Each program: every .c file in its folder, linked with libcommon.
+objs_of = $(patsubst cmd/%.c,$(OBJDIR)/cmd/%.o,$(wildcard cmd/$(1)/*.c))
 .SECONDEXPANSION:
-bin/%: $$(patsubst cmd/%.c,$(OBJDIR)/cmd/%.o,$$(wildcard cmd/$$*/*.c)) $(LIBA) $(VSTAMP)
+bin/%: $$(call objs_of,$$*) $(LIBA) $(VSTAMP)
 	@mkdir -p bin
 	$(CC) $(ALL_LDFLAGS) -o $@ $(filter %.o,$^) $(LIBA) $(LIBS)
 
@@ -82,13 +86,13 @@ bench: all
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
 		$(DESTDIR)$(PREFIX)/share/man/man5 $(DESTDIR)$(PREFIX)/share/man/man7
-	install -m 755 $(BINS) $(DESTDIR)$(PREFIX)/bin
+	install -m 755 $(BINS) $(SCRIPTS) $(DESTDIR)$(PREFIX)/bin
 	install -m 644 man/man1/*.1 $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 644 man/man5/*.5 $(DESTDIR)$(PREFIX)/share/man/man5
 	install -m 644 man/man7/*.7 $(DESTDIR)$(PREFIX)/share/man/man7
 
 uninstall:
-	rm -f $(addprefix $(DESTDIR)$(PREFIX)/bin/,$(PROGS))
+	rm -f $(addprefix $(DESTDIR)$(PREFIX)/bin/,$(PROGS) $(notdir $(SCRIPTS)))
 
 # libFuzzer targets (clang): each runs FUZZ_SECONDS on its seed corpus in tests/fuzz/corpus/.
 FUZZ_CFLAGS = -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -Ilibcommon $(PKG_CFLAGS)

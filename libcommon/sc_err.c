@@ -29,8 +29,15 @@ int sc_preferr(int code, const char *fmt, ...)
 	vsnprintf(errbuf, sizeof errbuf, fmt, ap);
 	va_end(ap);
 	n = strlen(errbuf);
-	if (old[0] && n + 2 < sizeof errbuf)
-		snprintf(errbuf + n, sizeof errbuf - n, ": %s", old);
+	/* truncation of an over-long message is acceptable here */
+	if (old[0] && n + 2 < sizeof errbuf) {
+		size_t room = sizeof errbuf - n - 3, len = strlen(old);
+		memcpy(errbuf + n, ": ", 2);
+		if (len > room)
+			len = room;
+		memcpy(errbuf + n + 2, old, len);
+		errbuf[n + 2 + len] = '\0';
+	}
 	return code;
 }
 

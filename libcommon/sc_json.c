@@ -223,9 +223,11 @@ int sc_json_get_int64(const cJSON *obj, const char *key, long long min, long lon
 	if (!cJSON_IsNumber(it))
 		return sc_seterr(SC_EINPUT, "field \"%s\" is not a number", key);
 	v = it->valuedouble;
-	if (!(v >= (double)min && v <= (double)max) || v != floor(v))
-		return sc_seterr(SC_EINPUT, "field \"%s\" = %.17g is not an integer in [%lld, %lld]",
-				 key, v, min, max);
+	if (v != floor(v))
+		return sc_seterr(SC_EINPUT, "field \"%s\" = %.17g is not an integer", key, v);
+	if (!(v >= (double)min && v <= (double)max))
+		return sc_seterr(SC_EINPUT, "field \"%s\" = %.17g is out of range [%lld, %lld]", key,
+				 v, min, max);
 	*out = (long long)v;
 	return 0;
 }

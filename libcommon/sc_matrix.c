@@ -51,6 +51,38 @@ out:
 	return rc;
 }
 
+int sc_hdr_read_any(struct sc_stream *s, char magic[16], cJSON **hdr)
+{
+	struct sc_buf line = SC_BUF_INIT;
+	const char *sp, *end = NULL;
+	int rc;
+	*hdr = NULL;
+	rc = sc_getline(s, &line, SC_HDR_MAX_LINE);
+	if (rc == 0)
+		rc = sc_seterr(SC_EINPUT, "'%s': empty input", sc_stream_name(s));
+	if (rc < 0)
+		goto out;
+	sp = memchr(line.data, ' ', line.len < 16 ? line.len : 16);
+	if (!sp || sp == line.data) {
+		rc = sc_seterr(SC_EINPUT, "'%s': not an scbench binary stream (no 'MAGIC {json}' header)",
+			       sc_stream_name(s));
+		goto out;
+	}
+	memcpy(magic, line.data, (size_t)(sp - line.data));
+	magic[sp - line.data] = '\0';
+	*hdr = cJSON_ParseWithOpts(sp + 1, &end, 0);
+	if (!*hdr || !cJSON_IsObject(*hdr)) {
+		cJSON_Delete(*hdr);
+		*hdr = NULL;
+		rc = sc_seterr(SC_EINPUT, "'%s': %s header is not a JSON object", sc_stream_name(s), magic);
+		goto out;
+	}
+	rc = 0;
+out:
+	sc_buf_release(&line);
+	return rc;
+}
+
 int sc_hdr_write(struct sc_stream *s, const char *magic, const cJSON *hdr)
 {
 	struct sc_buf b = SC_BUF_INIT;
@@ -233,6 +265,35 @@ int sc_mat_write(struct sc_stream *s, const struct sc_matrix *m)
 	if (rc == 0)
 		rc = sc_mat_write_rows(s, m->data, m->rows, m->cols);
 	return rc;
+}
+
+void sc_mat_stats_init(struct sc_mat_stats *st)
+{
+	*st = (struct sc_mat_stats){ 0, 0, 0, INFINITY, -INFINITY, 0.0, -1 };
+}
+
+void sc_mat_stats_add(struct sc_mat_stats *st, const float *rows, int64_t nrows, int64_t cols,
+		      int64_t first_row_index)
+{
+	for (int64_t i = 0; i < nrows; i++)
+		for (int64_t j = 0; j < cols; j++) {
+			float v = rows[i * cols + j];
+			if (isnan(v) || isinf(v)) {
+				if (isnan(v))
+					st->nan++;
+				else
+					st->inf++;
+				if (st->first_bad_row < 0)
+					st->first_bad_row = first_row_index + i;
+				continue;
+			}
+			st->finite++;
+			st->sum += v;
+			if (v < st->min)
+				st->min = v;
+			if (v > st->max)
+				st->max = v;
+		}
 }
 
 int64_t sc_mat_first_nonfinite(const struct sc_matrix *m)

@@ -22,6 +22,8 @@
 
 /* Read a header line and check its magic; *hdr is the JSON object (caller owns). */
 int sc_hdr_read(struct sc_stream *s, const char *magic, cJSON **hdr) SC_RESULT_USED;
+/* Read a header line whatever its magic (up to 15 characters, copied into magic). */
+int sc_hdr_read_any(struct sc_stream *s, char magic[16], cJSON **hdr) SC_RESULT_USED;
 /* Write "MAGIC <compact json>\n". */
 int sc_hdr_write(struct sc_stream *s, const char *magic, const cJSON *hdr) SC_RESULT_USED;
 
@@ -46,6 +48,17 @@ int sc_mat_write_header(struct sc_stream *s, int64_t rows, int64_t cols, const c
 int sc_mat_write_rows(struct sc_stream *s, const float *buf, int64_t nrows, int64_t cols) SC_RESULT_USED;
 /* Header (from m->meta) and payload. */
 int sc_mat_write(struct sc_stream *s, const struct sc_matrix *m) SC_RESULT_USED;
+
+/* Running summary of matrix values (mat-info): counts of finite/NaN/Inf values, min, max
+ * and the float64 sum of finite values in row order. */
+struct sc_mat_stats {
+	uint64_t finite, nan, inf;
+	double min, max, sum;
+	int64_t first_bad_row; /* -1 when all finite */
+};
+void sc_mat_stats_init(struct sc_mat_stats *st);
+void sc_mat_stats_add(struct sc_mat_stats *st, const float *rows, int64_t nrows, int64_t cols,
+		      int64_t first_row_index);
 
 /* Index of the first row with a NaN or Inf, or -1 when all values are finite. */
 int64_t sc_mat_first_nonfinite(const struct sc_matrix *m);

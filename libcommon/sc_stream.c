@@ -146,35 +146,46 @@ static int open_write(struct sc_stream *s, const char *path, int z)
 	if (!path || strcmp(path, "-") == 0) {
 		s->fd = 1;
 		s->name = sc_strdup("<stdout>");
-	} else if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
-		/* a device, FIFO or terminal: write in place, a rename would replace it */
-		s->fd = open(path, O_WRONLY | O_CLOEXEC);
+	} else if (strncmp(path, "/dev/", 5) == 0 || strncmp(path, "/proc/", 6) == 0 ||
+		   (stat(path, &st) == 0 && !S_ISREG(st.st_mode))) {
+		/* a device, FIFO, terminal or /dev/stdout: write in place, a rename would
+		 * replace the special file itself */
+		s->fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 		if (s->fd < 0)
 			return sc_seterr(SC_EIO, "cannot open '%s' for writing: %s", path, strerror(errno));
 		s->own_fd = 1;
 		s->name = sc_strdup(path);
 	} else {
-		size_t n = strlen(path);
+		char *real = NULL;
+		size_t n;
+		/* replace a symlink's target, not the link */
+		if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode) && (real = realpath(path, NULL)))
+			path = real;
+		n = strlen(path);
 		const char *slash = strrchr(path, '/');
 		size_t dirlen = slash ? (size_t)(slash - path) + 1 : 0;
 		s->tmp = malloc(n + 32);
-		if (!s->tmp)
+		if (!s->tmp) {
+			free(real);
 			return sc_seterr(SC_ENOMEM, "out of memory");
+		}
 		snprintf(s->tmp, n + 32, "%.*s.%s.tmp.XXXXXX", (int)dirlen, path, path + dirlen);
 		s->fd = mkostemp(s->tmp, O_CLOEXEC);
 		if (s->fd < 0) {
 			int e = errno;
 			free(s->tmp);
+			free(real);
 			s->tmp = NULL;
 			return sc_seterr(SC_EIO, "cannot create output '%s': %s", path, strerror(e));
 		}
-		fchmod(s->fd, 0644 & ~0); /* mkstemp gives 0600; outputs are ordinary files */
+		(void)!fchmod(s->fd, 0644); /* mkstemp gives 0600; outputs are ordinary files */
 		pending_add(s->tmp);
 		s->own_fd = 1;
 		s->name = sc_strdup(path);
 		s->target = sc_strdup(path);
 		if (has_suffix(path, ".zst"))
 			z = 1;
+		free(real);
 	}
 	if (!s->name || !(s->raw = malloc(BUFSZ)))
 		return sc_seterr(SC_ENOMEM, "out of memory");

@@ -1,4 +1,5 @@
 # Shared bats setup: programs on PATH, bats-assert, a scratch dir, and ../shared detection.
+bats_require_minimum_version 1.5.0
 load '/usr/lib/bats/bats-support/load'
 load '/usr/lib/bats/bats-assert/load'
 
