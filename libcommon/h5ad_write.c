@@ -135,7 +135,8 @@ static int mask(hid_t g, const struct sc_column *c)
 	int ret = -1;
 	if (m) {
 		for (int64_t i = 0; i < c->n; i++)
-			m[i] = (int8_t)(c->missing ? c->missing[i] != 0 : 0);
+			m[i] = (int8_t)((c->missing && c->missing[i]) ||
+					 (c->kind == SC_COL_STRING && !c->strings[i]));
 		ret = dataset(g, "mask", t, t, 1, &d, m, "array", "0.2.0");
 	}
 	free(m);
