@@ -6,7 +6,7 @@
  *   c >= 32: a back-reference of length (c >> 5) + 2 (a length field of 7 means an extra
  *            byte follows and is added) at distance ((c & 31) << 8 | next byte) + 1 before the
  *            current output position; source and destination may overlap.
- * h5py stores the uncompressed chunk size in cd_values[2]; chunks it could not shrink are
+ * h5py stores the uncompressed chunk size in cd_values[2] (required here); chunks it could not shrink are
  * stored unfiltered (the filter is optional), which HDF5 handles by itself. Writing is not
  * supported: the encoder side fails, so HDF5 would store such chunks unfiltered. */
 #include <string.h>
@@ -62,17 +62,15 @@ static size_t lzf_filter(unsigned int flags, size_t cd_nelmts, const unsigned in
 	unsigned char *out;
 	if (!(flags & H5Z_FLAG_REVERSE))
 		return 0; /* no encoder: HDF5 keeps optional-filter chunks unfiltered */
-	cap = cd_nelmts >= 3 && cd_values[2] > 0 ? cd_values[2] : nbytes * 4 + 64;
-	for (;;) {
-		if (cap > LZF_MAX_OUT || !(out = H5allocate_memory(cap, 0)))
-			return 0;
-		got = lzf_decode(*buf, nbytes, out, cap);
-		if (got != (size_t)-1)
-			break;
-		H5free_memory(out);
-		cap *= 2;
-	}
-	if (got == 0) {
+	/* HDF5 reads a whole chunk from what a filter returns without checking its length, so
+	 * the chunk size must be known (h5py always records it) and met exactly. */
+	if (cd_nelmts < 3 || cd_values[2] == 0 || cd_values[2] > LZF_MAX_OUT)
+		return 0;
+	cap = cd_values[2];
+	if (!(out = H5allocate_memory(cap, 0)))
+		return 0;
+	got = lzf_decode(*buf, nbytes, out, cap);
+	if (got != cap) {
 		H5free_memory(out);
 		return 0;
 	}

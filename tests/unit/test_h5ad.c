@@ -726,7 +726,8 @@ static void test_lzf(void)
 	f = H5Fopen(tpath("lzf.h5ad"), H5F_ACC_RDWR, H5P_DEFAULT);
 	o = H5Gopen2(f, "obsm", H5P_DEFAULT);
 	lzf_dataset(o, "ones", ones, sizeof ones, 1);
-	lzf_dataset(o, "lit", lit, 8 * 33, 0);
+	lzf_dataset(o, "lit", lit, 8 * 33, 1);
+	lzf_dataset(o, "nohint", lit, 8 * 33, 0);
 	lzf_dataset(o, "bad", bad, sizeof bad, 1);
 	H5Gclose(o);
 	H5Fclose(f);
@@ -738,11 +739,13 @@ static void test_lzf(void)
 	ok(m.data && good, "overlapping back-reference expands to 64 ones");
 	sc_mat_release(&m);
 	good = 1;
-	ok(h && sc_h5ad_read_obsm(h, "lit", &m) == 0, "lzf literal runs without a size hint (%s)", sc_errmsg());
+	ok(h && sc_h5ad_read_obsm(h, "lit", &m) == 0, "lzf literal runs (%s)", sc_errmsg());
 	for (int i = 0; m.data && i < 64; i++)
 		good &= m.data[i] == (float)i;
 	ok(m.data && good, "literal runs give 0..63");
 	sc_mat_release(&m);
+	ok(h && sc_h5ad_read_obsm(h, "nohint", &m) == SC_EINPUT && strstr(sc_errmsg(), "LZF filter parameters"),
+	   "lzf without the chunk size refused: %s", sc_errmsg());
 	ok(h && sc_h5ad_read_obsm(h, "bad", &m) == SC_EINPUT && strstr(sc_errmsg(), "cannot read"),
 	   "a back-reference before the start is refused: %s", sc_errmsg());
 	sc_h5ad_close(h);
