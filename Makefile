@@ -97,7 +97,8 @@ uninstall:
 
 # libFuzzer targets (clang): each runs FUZZ_SECONDS on its seed corpus in tests/fuzz/corpus/.
 FUZZ_CFLAGS = -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -Ilibcommon $(PKG_CFLAGS)
-fuzz: deps
+fuzz:
+	@scripts/install-deps --fuzz
 	@mkdir -p build/fuzz
 	@set -e; for f in $(FUZZ_SRC); do \
 		n=$$(basename $$f .c); \
