@@ -647,7 +647,7 @@ int sc_cm_builder_finish(struct sc_cm_builder *b, char *const *universe, int64_t
 		out[k - 1].k = k;
 		if ((rc = set_entries(&out[k - 1], t, nt)) < 0)
 			goto out;
-		if (!(out[k - 1].labels = k == 1 ? labels : dup_strings(labels, nl))) {
+		if (!(out[k - 1].labels = k == 1 ? labels : dup_strings(out[0].labels, nl))) {
 			rc = SC_ENOMEM;
 			goto out;
 		}
