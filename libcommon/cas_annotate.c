@@ -23,9 +23,13 @@ static int header_find(struct sc_rows *r, char *const *hdr, const size_t *hl, in
 	*navail = 0;
 	for (int c = 0; c < ncols; c++) {
 		int found = -1;
-		for (int i = 0; i < nh && found < 0; i++)
-			if (hl[i] == strlen(cols[c]) && memcmp(hdr[i], cols[c], hl[i]) == 0)
+		for (int i = 0; i < nh; i++)
+			if (hl[i] == strlen(cols[c]) && memcmp(hdr[i], cols[c], hl[i]) == 0) {
+				if (found >= 0)
+					return sc_seterr(SC_EINPUT, "'%s': column '%s' appears twice in "
+							 "the header", r->what, cols[c]);
 				found = i;
+			}
 		if (found < 0) {
 			if (c < nreq)
 				return sc_seterr(SC_EINPUT, "'%s': no column '%s' in the header", r->what,
@@ -497,7 +501,7 @@ int sc_cas_build_dir(const char *dir, const char *truth_path, const struct sc_ca
 	    (rc = feed(b, &pr, navail, 0, truth, ntruth, truth_path ? &tr : NULL)) < 0 ||
 	    (rc = sc_cm_builder_finish(b, universe, nu, o->unknown, dir, out, skipped)) < 0 ||
 	    (rc = add_meta(out, o->top_k, navail, cols, basename(dcopy), meta.model_name,
-			   meta.input_path, absdir, o, sc_cm_builder_cells(b))) < 0)
+			   meta.input_path, absdir, o, sc_cm_total(&out[0]))) < 0)
 		goto out;
 	rc = 0;
 out:
@@ -559,7 +563,7 @@ int sc_cas_build_plain(const char *truth_path, const char *pred_path, char *cons
 	if ((rc = feed(b, &pr, navail, same, NULL, 0, same ? NULL : &tr)) < 0 ||
 	    (rc = sc_cm_builder_finish(b, universe, n_universe, o->unknown, sample, out, skipped)) < 0 ||
 	    (rc = add_meta(out, o->top_k, navail, cols, sample, model, sample, NULL, o,
-			   sc_cm_builder_cells(b))) < 0)
+			   sc_cm_total(&out[0]))) < 0)
 		goto out;
 	rc = 0;
 out:
