@@ -94,6 +94,8 @@ static int parse_opts(int argc, char **argv, struct opts *o, int *exit_now)
 		default: return sc_seterr(SC_EUSAGE, "unknown option");
 		}
 	}
+	if (*exit_now)
+		return 0;
 	o->dirs = argv + optind;
 	o->ndirs = argc - optind;
 	if (o->ndirs > 0 && o->pred)
