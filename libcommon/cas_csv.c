@@ -137,6 +137,10 @@ static int split(struct sc_csv *r, size_t a, size_t e)
 			if (p < end && *p != r->delim)
 				return sc_seterr(SC_EINPUT, "'%s' line %ld: text after a closing quote",
 						 sc_stream_name(r->s), r->lineno);
+		} else if (!r->quoting) {
+			char *d = memchr(p, r->delim, (size_t)(end - p));
+			p = d ? d : end;
+			w = p;
 		} else {
 			while (p < end && *p != r->delim) {
 				if (r->quoting && *p == '"')
@@ -185,6 +189,8 @@ int sc_csv_next(struct sc_csv *r)
 
 int sc_csv_is_na(const char *p, size_t n)
 {
+	if (n > 8) /* the longest token is "#N/A N/A" */
+		return 0;
 	static const char *const na[] = { "", "#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN",
 					  "-NaN", "-nan", "1.#IND", "1.#QNAN", "<NA>", "N/A", "NA",
 					  "NULL", "NaN", "n/a", "nan", "null" };

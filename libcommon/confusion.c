@@ -152,6 +152,23 @@ int sc_cm_add(struct sc_cm *acc, const struct sc_cm *add)
 
 /* ---- record I/O ---- */
 
+/* Append ",[i,j,c]" (printf is the bottleneck for wide matrices). */
+static int put_entry(struct sc_buf *b, int comma, int32_t i, int32_t j, int64_t c)
+{
+	char tmp[80], *p = tmp + sizeof tmp;
+	uint64_t v[3] = { (uint64_t)i, (uint64_t)j, (uint64_t)c };
+	*--p = ']';
+	for (int x = 2; x >= 0; x--) {
+		do
+			*--p = (char)('0' + v[x] % 10);
+		while (v[x] /= 10);
+		*--p = x ? ',' : '[';
+	}
+	if (comma)
+		*--p = ',';
+	return sc_buf_add(b, p, (size_t)(tmp + sizeof tmp - p));
+}
+
 int sc_cm_write(struct sc_stream *s, const struct sc_cm *m)
 {
 	struct sc_buf b = SC_BUF_INIT;
@@ -174,8 +191,7 @@ int sc_cm_write(struct sc_stream *s, const struct sc_cm *m)
 	    sc_buf_adds(&b, ",\"entries\":[") < 0)
 		goto out;
 	for (int64_t i = 0; i < m->nnz; i++)
-		if (sc_buf_addf(&b, "%s[%d,%d,%lld]", i ? "," : "", m->ti[i], m->pi[i],
-				(long long)m->cnt[i]) < 0)
+		if (put_entry(&b, i > 0, m->ti[i], m->pi[i], m->cnt[i]) < 0)
 			goto out;
 	if (sc_buf_adds(&b, "]}\n") < 0)
 		goto out;
