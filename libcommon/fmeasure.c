@@ -79,10 +79,77 @@ static void micro(struct sc_fmeasure *f, double tp, double fp, double fn)
 	f->f1_micro = sc_fscore(f->precision_micro, f->recall_micro);
 }
 
+/* Per-class (or per-node) precision, recall, F and weight, in summation order. */
+struct cls {
+	double *p, *r, *f, *w, *tmp;
+	int64_t n;
+};
+
+static int cls_alloc(struct cls *c, int64_t n)
+{
+	memset(c, 0, sizeof *c);
+	c->p = sc_malloc((size_t)n, sizeof *c->p);
+	c->r = sc_malloc((size_t)n, sizeof *c->r);
+	c->f = sc_malloc((size_t)n, sizeof *c->f);
+	c->w = sc_malloc((size_t)n, sizeof *c->w);
+	c->tmp = sc_malloc((size_t)n, sizeof *c->tmp);
+	return c->p && c->r && c->f && c->w && c->tmp ? 0 : SC_ENOMEM;
+}
+
+static void cls_free(struct cls *c)
+{
+	free(c->p);
+	free(c->r);
+	free(c->f);
+	free(c->w);
+	free(c->tmp);
+}
+
+/* Append one class from its hits, predicted count and true support. */
+static void cls_add(struct cls *c, double hit, double pred, double sup)
+{
+	c->p[c->n] = ratio(hit, pred);
+	c->r[c->n] = ratio(hit, sup);
+	c->f[c->n] = sc_fscore(c->p[c->n], c->r[c->n]);
+	c->w[c->n] = sup;
+	c->n++;
+}
+
+/* Weighted mean of v by c->w: numpy's np.sum(v*w)/np.sum(w) (pairwise) for the flat
+ * metrics, a plain left-to-right accumulation for the hierarchical ones (cas_spec §6.2, §7.2). */
+static double wmean(struct cls *c, const double *v, int pairwise_sums)
+{
+	double s = 0, sw = 0;
+	if (pairwise_sums) {
+		for (int64_t i = 0; i < c->n; i++)
+			c->tmp[i] = v[i] * c->w[i];
+		s = sc_pairwise_sum(c->tmp, (size_t)c->n);
+		sw = sc_pairwise_sum(c->w, (size_t)c->n);
+	} else {
+		for (int64_t i = 0; i < c->n; i++) {
+			s += v[i] * c->w[i];
+			sw += c->w[i];
+		}
+	}
+	return sw == 0 ? 0.0 : s / sw;
+}
+
+static void cls_finish(struct cls *c, int pairwise_sums, struct sc_fmeasure *f)
+{
+	if (c->n > 0) {
+		f->f1_macro = sc_pairwise_sum(c->f, (size_t)c->n) / (double)c->n;
+		f->precision_macro = sc_pairwise_sum(c->p, (size_t)c->n) / (double)c->n;
+		f->recall_macro = sc_pairwise_sum(c->r, (size_t)c->n) / (double)c->n;
+	}
+	f->precision_weighted = wmean(c, c->p, pairwise_sums);
+	f->recall_weighted = wmean(c, c->r, pairwise_sums);
+	f->f1_weighted = wmean(c, c->f, pairwise_sums);
+}
+
 int sc_fmeasure_flat(const struct sc_cm *m, struct sc_fmeasure *f)
 {
 	int64_t n = m->n_labels, na = 0, *sup = NULL, *pred = NULL, *diag = NULL;
-	double *p = NULL, *r = NULL, *fc = NULL, *w = NULL, *pw = NULL, *rw = NULL, *fw = NULL;
+	struct cls c = { 0 };
 	int rc = SC_ENOMEM;
 	memset(f, 0, sizeof *f);
 	sup = sc_calloc((size_t)n, sizeof *sup);
@@ -98,59 +165,25 @@ int sc_fmeasure_flat(const struct sc_cm *m, struct sc_fmeasure *f)
 		else
 			f->fp += m->cnt[e];
 	}
-	for (int64_t c = 0; c < n; c++) {
-		f->tp += diag[c];
-		na += sup[c] > 0 || pred[c] > 0;
+	for (int64_t k = 0; k < n; k++) {
+		f->tp += diag[k];
+		na += sup[k] > 0 || pred[k] > 0;
 	}
 	f->fn = f->fp;
 	micro(f, (double)f->tp, (double)f->fp, (double)f->fn);
-	p = sc_malloc((size_t)na, sizeof *p);
-	r = sc_malloc((size_t)na, sizeof *r);
-	fc = sc_malloc((size_t)na, sizeof *fc);
-	w = sc_malloc((size_t)na, sizeof *w);
-	pw = sc_malloc((size_t)na, sizeof *pw);
-	rw = sc_malloc((size_t)na, sizeof *rw);
-	fw = sc_malloc((size_t)na, sizeof *fw);
-	if (!p || !r || !fc || !w || !pw || !rw || !fw)
+	if (cls_alloc(&c, na) < 0)
 		goto out;
-	na = 0;
-	for (int64_t c = 0; c < n; c++) {
-		if (!(sup[c] > 0 || pred[c] > 0))
-			continue;
-		p[na] = ratio((double)diag[c], (double)pred[c]);
-		r[na] = ratio((double)diag[c], (double)sup[c]);
-		fc[na] = sc_fscore(p[na], r[na]);
-		w[na] = (double)sup[c];
-		pw[na] = p[na] * w[na];
-		rw[na] = r[na] * w[na];
-		fw[na] = fc[na] * w[na];
-		na++;
-	}
-	if (na > 0) {
-		f->f1_macro = sc_pairwise_sum(fc, (size_t)na) / (double)na;
-		f->precision_macro = sc_pairwise_sum(p, (size_t)na) / (double)na;
-		f->recall_macro = sc_pairwise_sum(r, (size_t)na) / (double)na;
-	}
-	{
-		double s = sc_pairwise_sum(w, (size_t)na);
-		if (s != 0) {
-			f->precision_weighted = sc_pairwise_sum(pw, (size_t)na) / s;
-			f->recall_weighted = sc_pairwise_sum(rw, (size_t)na) / s;
-			f->f1_weighted = sc_pairwise_sum(fw, (size_t)na) / s;
-		}
-	}
+	/* active classes: true or predicted, in label order */
+	for (int64_t k = 0; k < n; k++)
+		if (sup[k] > 0 || pred[k] > 0)
+			cls_add(&c, (double)diag[k], (double)pred[k], (double)sup[k]);
+	cls_finish(&c, 1, f);
 	rc = 0;
 out:
+	cls_free(&c);
 	free(sup);
 	free(pred);
 	free(diag);
-	free(p);
-	free(r);
-	free(fc);
-	free(w);
-	free(pw);
-	free(rw);
-	free(fw);
 	return rc;
 }
 
@@ -158,9 +191,9 @@ out:
 
 struct sc_hfmeasure {
 	const struct sc_onto *o;
-	int64_t root;      /* term index removed from every set, -1 none */
-	int32_t **sets;    /* per term: ancestor set without root, lazily built */
-	int64_t *set_n;    /* -1 = not built */
+	int64_t root;   /* term index removed from every set, -1 none */
+	int32_t **sets; /* per term: ancestor set without root, lazily built */
+	int64_t *set_n; /* -1 = not built */
 	uint8_t *mark;
 	int32_t *scratch;
 	int64_t scratch_cap;
@@ -198,9 +231,17 @@ void sc_hfmeasure_free(struct sc_hfmeasure *h)
 	free(h);
 }
 
-/* The scoring set of term t (built on first use). */
-static int get_set(struct sc_hfmeasure *h, int64_t t, const int32_t **set, int64_t *n)
+/* The scoring set of label index li: its term's ancestors without the root, or (term < 0,
+ * SELF policy) the one pseudo-node o->n + li. */
+static int get_set(struct sc_hfmeasure *h, int64_t t, int64_t li, int32_t *self,
+		   const int32_t **set, int64_t *n)
 {
+	if (t < 0) {
+		*self = (int32_t)(h->o->n + li);
+		*set = self;
+		*n = 1;
+		return 0;
+	}
 	if (h->set_n[t] < 0) {
 		int64_t k = sc_onto_ancestors(h->o, t, h->mark, &h->scratch, &h->scratch_cap), w = 0;
 		if (k < 0)
@@ -217,13 +258,59 @@ static int get_set(struct sc_hfmeasure *h, int64_t t, const int32_t **set, int64
 	return 0;
 }
 
+/* Merge two sorted sets, crediting count c to tp/fp/fn per node and in total. */
+static void credit(const int32_t *A, int64_t na, const int32_t *B, int64_t nb, int64_t c,
+		   int64_t *tp, int64_t *fp, int64_t *fn, double tot[3])
+{
+	int64_t x = 0, y = 0;
+	while (x < na || y < nb) {
+		if (y == nb || (x < na && A[x] < B[y])) {
+			fn[A[x++]] += c;
+			tot[2] += (double)c;
+		} else if (x == na || B[y] < A[x]) {
+			fp[B[y++]] += c;
+			tot[1] += (double)c;
+		} else {
+			tp[A[x]] += c;
+			tot[0] += (double)c;
+			x++;
+			y++;
+		}
+	}
+}
+
+/* Per-node counts over every nonzero cell of m; tot = h_tp, h_fp, h_fn. */
+static int accumulate(struct sc_hfmeasure *h, const struct sc_cm *m, const int64_t *node,
+		      enum sc_unknown unknown, const char *what, int64_t *tp, int64_t *fp,
+		      int64_t *fn, double tot[3])
+{
+	for (int64_t e = 0; e < m->nnz; e++) {
+		int64_t a = node[m->ti[e]], b = node[m->pi[e]], na, nb;
+		const int32_t *A, *B;
+		int32_t sa, sb;
+		int rc;
+		if ((a < 0 || b < 0) && unknown != SC_UNKNOWN_SELF) {
+			if (unknown == SC_UNKNOWN_SKIP)
+				continue;
+			return sc_seterr(SC_EINPUT, "%s label '%s' is not in the ontology (%s)",
+					 a < 0 ? "truth" : "predicted",
+					 m->labels[a < 0 ? m->ti[e] : m->pi[e]], what ? what : "input");
+		}
+		if ((rc = get_set(h, a, m->ti[e], &sa, &A, &na)) < 0 ||
+		    (rc = get_set(h, b, m->pi[e], &sb, &B, &nb)) < 0)
+			return rc;
+		credit(A, na, B, nb, m->cnt[e], tp, fp, fn, tot);
+	}
+	return 0;
+}
+
 int sc_hfmeasure_compute(struct sc_hfmeasure *h, const struct sc_cm *m, enum sc_unknown unknown,
 			 const char *what, struct sc_fmeasure *f)
 {
-	const struct sc_onto *o = h->o;
-	int64_t nn = o->n + m->n_labels; /* terms, then pseudo-nodes for unknown labels */
+	int64_t nn = h->o->n + m->n_labels; /* terms, then pseudo-nodes for unknown labels */
 	int64_t *node = NULL, *tp = NULL, *fp = NULL, *fn = NULL, nact = 0;
-	double htp = 0, hfp = 0, hfn = 0, *p = NULL, *r = NULL, *fc = NULL;
+	double tot[3] = { 0, 0, 0 };
+	struct cls c = { 0 };
 	int rc = SC_ENOMEM;
 	memset(f, 0, sizeof *f);
 	node = sc_malloc((size_t)m->n_labels, sizeof *node);
@@ -233,102 +320,28 @@ int sc_hfmeasure_compute(struct sc_hfmeasure *h, const struct sc_cm *m, enum sc_
 	if (!node || !tp || !fp || !fn)
 		goto out;
 	for (int64_t i = 0; i < m->n_labels; i++)
-		node[i] = sc_onto_find(o, m->labels[i]);
-	for (int64_t e = 0; e < m->nnz; e++) {
-		int64_t a = node[m->ti[e]], b = node[m->pi[e]], na, nb, x = 0, y = 0;
-		const int32_t *A, *B;
-		int32_t sa, sb;
-		double c = (double)m->cnt[e];
-		if (a < 0 || b < 0) {
-			const char *lab = m->labels[a < 0 ? m->ti[e] : m->pi[e]];
-			if (unknown == SC_UNKNOWN_SKIP)
-				continue;
-			if (unknown == SC_UNKNOWN_ERROR) {
-				rc = sc_seterr(SC_EINPUT, "%s label '%s' is not in the ontology (%s)",
-					       a < 0 ? "truth" : "predicted", lab, what ? what : "input");
-				goto out;
-			}
-		}
-		/* unknown labels under SELF: the one-element set {pseudo-node} */
-		if (a >= 0) {
-			if ((rc = get_set(h, a, &A, &na)) < 0)
-				goto out;
-		} else {
-			sa = (int32_t)(o->n + m->ti[e]);
-			A = &sa;
-			na = 1;
-		}
-		if (b >= 0) {
-			if ((rc = get_set(h, b, &B, &nb)) < 0)
-				goto out;
-		} else {
-			sb = (int32_t)(o->n + m->pi[e]);
-			B = &sb;
-			nb = 1;
-		}
-		rc = SC_ENOMEM;
-		while (x < na || y < nb) {
-			if (y == nb || (x < na && A[x] < B[y])) {
-				fn[A[x++]] += m->cnt[e];
-				hfn += c;
-			} else if (x == na || B[y] < A[x]) {
-				fp[B[y++]] += m->cnt[e];
-				hfp += c;
-			} else {
-				tp[A[x]] += m->cnt[e];
-				htp += c;
-				x++;
-				y++;
-			}
-		}
-	}
-	f->tp = (int64_t)htp;
-	f->fp = (int64_t)hfp;
-	f->fn = (int64_t)hfn;
-	micro(f, htp, hfp, hfn);
+		node[i] = sc_onto_find(h->o, m->labels[i]);
+	if ((rc = accumulate(h, m, node, unknown, what, tp, fp, fn, tot)) < 0)
+		goto out;
+	f->tp = (int64_t)tot[0];
+	f->fp = (int64_t)tot[1];
+	f->fn = (int64_t)tot[2];
+	micro(f, tot[0], tot[1], tot[2]);
 	for (int64_t i = 0; i < nn; i++)
 		nact += tp[i] + fn[i] > 0;
-	p = sc_malloc((size_t)nact, sizeof *p);
-	r = sc_malloc((size_t)nact, sizeof *r);
-	fc = sc_malloc((size_t)nact, sizeof *fc);
-	if (!p || !r || !fc)
+	if ((rc = cls_alloc(&c, nact)) < 0)
 		goto out;
-	{
-		double sp = 0, sr = 0, sf = 0, ss = 0;
-		int64_t k = 0;
-		for (int64_t i = 0; i < nn; i++) {
-			double s;
-			if (tp[i] + fn[i] <= 0)
-				continue;
-			s = (double)(tp[i] + fn[i]);
-			p[k] = ratio((double)tp[i], (double)(tp[i] + fp[i]));
-			r[k] = (double)tp[i] / s;
-			fc[k] = sc_fscore(p[k], r[k]);
-			sp += p[k] * s;
-			sr += r[k] * s;
-			sf += fc[k] * s;
-			ss += s;
-			k++;
-		}
-		if (nact > 0) {
-			f->f1_macro = sc_pairwise_sum(fc, (size_t)nact) / (double)nact;
-			f->precision_macro = sc_pairwise_sum(p, (size_t)nact) / (double)nact;
-			f->recall_macro = sc_pairwise_sum(r, (size_t)nact) / (double)nact;
-		}
-		if (ss != 0) {
-			f->precision_weighted = sp / ss;
-			f->recall_weighted = sr / ss;
-			f->f1_weighted = sf / ss;
-		}
-	}
+	/* nodes with hierarchical true support, in term order (upstream: set order) */
+	for (int64_t i = 0; i < nn; i++)
+		if (tp[i] + fn[i] > 0)
+			cls_add(&c, (double)tp[i], (double)(tp[i] + fp[i]), (double)(tp[i] + fn[i]));
+	cls_finish(&c, 0, f);
 	rc = 0;
 out:
+	cls_free(&c);
 	free(node);
 	free(tp);
 	free(fp);
 	free(fn);
-	free(p);
-	free(r);
-	free(fc);
 	return rc;
 }
