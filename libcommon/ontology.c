@@ -168,27 +168,16 @@ out:
 	return rc;
 }
 
-/* Index the collected terms: sorted ids, CSR parents (edges to unknown parents dropped). */
-static int ob_finish(struct obuild *b, int acyclic, struct sc_onto **out)
+/* Sorted ids, names and the id index; rank[tab id] = term index. */
+static int index_terms(struct obuild *b, struct sc_onto *o, int64_t *rank)
 {
-	struct sc_onto *o = sc_calloc(1, sizeof *o);
-	int64_t n = sc_strtab_count(b->tab), *rank = NULL, *rmap = NULL, nref = sc_strtab_count(b->refs);
-	struct idsort *ix = NULL;
-	struct sc_strtab *index = NULL;
+	int64_t n = o->n;
+	struct idsort *ix = sc_malloc((size_t)n, sizeof *ix);
 	int rc = SC_ENOMEM;
-	if (!o)
-		goto out;
-	o->n = n;
-	ix = sc_malloc((size_t)n, sizeof *ix);
-	rank = sc_malloc((size_t)n, sizeof *rank);
-	rmap = sc_malloc((size_t)nref, sizeof *rmap);
 	o->ids = sc_calloc((size_t)n, sizeof *o->ids);
 	o->names = sc_calloc((size_t)n, sizeof *o->names);
 	o->obsolete = sc_calloc((size_t)n, 1);
-	o->par_off = sc_calloc((size_t)n + 1, sizeof *o->par_off);
-	o->par = sc_malloc((size_t)b->ne, sizeof *o->par);
-	if (!ix || !rank || !rmap || !o->ids || !o->names || !o->obsolete || !o->par_off || !o->par ||
-	    !(index = sc_strtab_new()))
+	if (!ix || !o->ids || !o->names || !o->obsolete || !(o->index = sc_strtab_new()))
 		goto out;
 	for (int64_t i = 0; i < n; i++) {
 		ix[i].s = sc_strtab_key(b->tab, i, NULL);
@@ -198,68 +187,108 @@ static int ob_finish(struct obuild *b, int acyclic, struct sc_onto **out)
 	for (int64_t i = 0; i < n; i++) {
 		rank[ix[i].id] = i;
 		if (!(o->ids[i] = sc_strdup(ix[i].s)) ||
-		    sc_strtab_intern(index, ix[i].s, strlen(ix[i].s), NULL) < 0)
+		    sc_strtab_intern(o->index, ix[i].s, strlen(ix[i].s), NULL) < 0)
 			goto out;
 		o->names[i] = b->names[ix[i].id];
 		b->names[ix[i].id] = NULL;
 		o->obsolete[i] = b->obs[ix[i].id];
 	}
-	for (int64_t r = 0; r < nref; r++) {
-		size_t len;
-		const char *s = sc_strtab_key(b->refs, r, &len);
-		int64_t t = sc_strtab_find(b->tab, s, len);
-		rmap[r] = t < 0 ? -1 : rank[t];
+	rc = 0;
+out:
+	free(ix);
+	return rc;
+}
+
+/* CSR parents from the edges whose parent is a known term (rmap >= 0), each list sorted. */
+static int index_parents(const struct obuild *b, struct sc_onto *o, const int64_t *rank,
+			 const int64_t *rmap)
+{
+	int64_t n = o->n, *fill = NULL;
+	o->par_off = sc_calloc((size_t)n + 1, sizeof *o->par_off);
+	o->par = sc_malloc((size_t)b->ne, sizeof *o->par);
+	fill = sc_malloc((size_t)n, sizeof *fill);
+	if (!o->par_off || !o->par || !fill) {
+		free(fill);
+		return SC_ENOMEM;
 	}
 	for (int64_t e = 0; e < b->ne; e++)
 		if (rmap[b->ep[e]] >= 0)
 			o->par_off[rank[b->ec[e]] + 1]++;
 	for (int64_t i = 0; i < n; i++)
 		o->par_off[i + 1] += o->par_off[i];
-	{
-		int64_t *fill = sc_malloc((size_t)n, sizeof *fill);
-		if (!fill)
-			goto out;
-		memcpy(fill, o->par_off, (size_t)n * sizeof *fill);
-		for (int64_t e = 0; e < b->ne; e++)
-			if (rmap[b->ep[e]] >= 0)
-				o->par[fill[rank[b->ec[e]]]++] = (int32_t)rmap[b->ep[e]];
-		free(fill);
-	}
+	memcpy(fill, o->par_off, (size_t)n * sizeof *fill);
+	for (int64_t e = 0; e < b->ne; e++)
+		if (rmap[b->ep[e]] >= 0)
+			o->par[fill[rank[b->ec[e]]]++] = (int32_t)rmap[b->ep[e]];
 	for (int64_t i = 0; i < n; i++)
 		qsort(o->par + o->par_off[i], (size_t)(o->par_off[i + 1] - o->par_off[i]),
 		      sizeof *o->par, cmp_i32);
-	if (b->explicit_anc) {
-		int64_t tot = 0, w = 0;
-		o->explicit_anc = 1;
-		for (int64_t i = 0; i < n; i++)
-			tot += b->anc_n[i];
-		o->has_anc = sc_calloc((size_t)n, 1);
-		o->anc_off = sc_calloc((size_t)n + 1, sizeof *o->anc_off);
-		o->anc = sc_malloc((size_t)tot, sizeof *o->anc);
-		if (!o->has_anc || !o->anc_off || !o->anc)
-			goto out;
+	free(fill);
+	return 0;
+}
+
+/* Explicit ancestor lists (resource ancestors_dictionary), by term index. */
+static int index_explicit(const struct obuild *b, struct sc_onto *o, const int64_t *rank,
+			  const int64_t *rmap)
+{
+	int64_t n = o->n, tot = 0, w = 0;
+	o->explicit_anc = 1;
+	for (int64_t t = 0; t < n; t++)
+		tot += b->anc_n[t];
+	o->has_anc = sc_calloc((size_t)n, 1);
+	o->anc_off = sc_calloc((size_t)n + 1, sizeof *o->anc_off);
+	o->anc = sc_malloc((size_t)tot, sizeof *o->anc);
+	if (!o->has_anc || !o->anc_off || !o->anc)
+		return SC_ENOMEM;
+	/* terms in index order: invert rank */
+	{
+		int64_t *byrank = sc_malloc((size_t)n, sizeof *byrank);
+		if (!byrank)
+			return SC_ENOMEM;
+		for (int64_t t = 0; t < n; t++)
+			byrank[rank[t]] = t;
 		for (int64_t i = 0; i < n; i++) {
-			int64_t t = ix[i].id;
+			int64_t t = byrank[i];
 			o->anc_off[i] = w;
 			o->has_anc[i] = b->anc[t] != NULL;
 			for (int64_t j = 0; j < b->anc_n[t]; j++)
 				if (rmap[b->anc[t][j]] >= 0)
 					o->anc[w++] = (int32_t)rmap[b->anc[t][j]];
 		}
-		o->anc_off[n] = w;
+		free(byrank);
 	}
-	o->index = index;
-	index = NULL;
-	if (acyclic && (rc = check_acyclic(o, b->what)) < 0)
+	o->anc_off[n] = w;
+	return 0;
+}
+
+/* Index the collected terms: sorted ids, CSR parents (edges to unknown parents dropped). */
+static int ob_finish(struct obuild *b, int acyclic, struct sc_onto **out)
+{
+	struct sc_onto *o = sc_calloc(1, sizeof *o);
+	int64_t n = sc_strtab_count(b->tab), nref = sc_strtab_count(b->refs);
+	int64_t *rank = sc_malloc((size_t)n, sizeof *rank), *rmap = sc_malloc((size_t)nref, sizeof *rmap);
+	int rc = SC_ENOMEM;
+	if (!o || !rank || !rmap)
+		goto out;
+	o->n = n;
+	if ((rc = index_terms(b, o, rank)) < 0)
+		goto out;
+	for (int64_t r = 0; r < nref; r++) {
+		size_t len;
+		const char *s = sc_strtab_key(b->refs, r, &len);
+		int64_t t = sc_strtab_find(b->tab, s, len);
+		rmap[r] = t < 0 ? -1 : rank[t];
+	}
+	if ((rc = index_parents(b, o, rank, rmap)) < 0 ||
+	    (b->explicit_anc && (rc = index_explicit(b, o, rank, rmap)) < 0) ||
+	    (acyclic && (rc = check_acyclic(o, b->what)) < 0))
 		goto out;
 	*out = o;
 	o = NULL;
 	rc = 0;
 out:
-	free(ix);
 	free(rank);
 	free(rmap);
-	sc_strtab_free(index);
 	sc_onto_free(o);
 	return rc;
 }
