@@ -105,6 +105,43 @@ static int group_meta(struct sc_cm *acc, const char *by, const char *name, const
 	return 0;
 }
 
+/* Sum members g[e..j) at k into one aggregate record appended to out (none when no member
+ * has this k). */
+static int sum_group(const struct sc_cm_set *in, const struct gkey *g, int64_t e, int64_t j, int k,
+		     const char *by, struct sc_cm_set *out)
+{
+	struct sc_cm acc = { 0 };
+	cJSON *dirs = cJSON_CreateArray(), *samples = cJSON_CreateArray();
+	int64_t nmem = 0, cells = 0;
+	const char *prev = NULL;
+	int rc = dirs && samples ? 0 : SC_ENOMEM;
+	for (int64_t x = e; rc == 0 && x < j; x++) {
+		const struct sc_cm *m = &in->m[g[x].idx];
+		if (m->k != k)
+			continue;
+		if (prev && strcmp(prev, g[x].sample) == 0)
+			sc_log(1, "warning: sample '%s' appears twice at k=%d; both counted", prev, k);
+		prev = g[x].sample;
+		if (nmem == 0)
+			rc = sc_cm_copy(&acc, m);
+		else if ((rc = sc_cm_add(&acc, m)) < 0)
+			sc_preferr(rc, "group '%s', sample '%s'", g[x].name, g[x].sample);
+		nmem++;
+		cells += sc_cm_total(m);
+		cJSON_AddItemToArray(dirs, cJSON_CreateString(str_or(m, "annotate_dir", g[x].sample)));
+		cJSON_AddItemToArray(samples, cJSON_CreateString(g[x].sample));
+	}
+	if (rc == 0 && nmem > 0) {
+		acc.k = k;
+		if ((rc = group_meta(&acc, by, g[e].name, g[e].safe, dirs, samples, nmem, cells)) == 0)
+			rc = sc_cm_set_push(out, &acc);
+	}
+	sc_cm_release(&acc);
+	cJSON_Delete(dirs);
+	cJSON_Delete(samples);
+	return rc;
+}
+
 int sc_cm_aggregate(const struct sc_cm_set *in, const char *by, struct sc_cm_set *out)
 {
 	struct gkey *g = sc_calloc((size_t)in->n, sizeof *g);
@@ -140,45 +177,9 @@ int sc_cm_aggregate(const struct sc_cm_set *in, const char *by, struct sc_cm_set
 		if (e != i)
 			sc_log(1, "warning: group names '%s' and '%s' share the safe name '%s'; the "
 			       "later wins, as upstream", g[i].name, g[e].name, g[e].safe);
-		for (int k = 1; k <= kmax; k++) {
-			struct sc_cm acc = { 0 };
-			cJSON *dirs = cJSON_CreateArray(), *samples = cJSON_CreateArray();
-			int64_t nmem = 0, cells = 0;
-			const char *prev = NULL;
-			for (int64_t x = e; x < j; x++) {
-				const struct sc_cm *m = &in->m[g[x].idx];
-				if (m->k != k)
-					continue;
-				if (prev && strcmp(prev, g[x].sample) == 0)
-					sc_log(1, "warning: sample '%s' appears twice at k=%d; both counted",
-					       prev, k);
-				prev = g[x].sample;
-				if (nmem == 0) {
-					if ((rc = sc_cm_copy(&acc, m)) < 0)
-						break;
-				} else if ((rc = sc_cm_add(&acc, m)) < 0) {
-					sc_preferr(rc, "group '%s', sample '%s'", g[x].name, g[x].sample);
-					break;
-				}
-				nmem++;
-				cells += sc_cm_total(m);
-				cJSON_AddItemToArray(dirs, cJSON_CreateString(str_or(m, "annotate_dir",
-										  g[x].sample)));
-				cJSON_AddItemToArray(samples, cJSON_CreateString(g[x].sample));
-			}
-			rc = rc < 0 ? rc : 0;
-			if (rc == 0 && nmem > 0) {
-				acc.k = k;
-				if ((rc = group_meta(&acc, by, g[e].name, g[e].safe, dirs, samples, nmem,
-						     cells)) == 0)
-					rc = sc_cm_set_push(out, &acc);
-			}
-			sc_cm_release(&acc);
-			cJSON_Delete(dirs);
-			cJSON_Delete(samples);
-			if (rc < 0)
+		for (int k = 1; k <= kmax; k++)
+			if ((rc = sum_group(in, g, e, j, k, by, out)) < 0)
 				goto out;
-		}
 	}
 	rc = 0;
 out:
