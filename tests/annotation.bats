@@ -250,3 +250,58 @@ check_case() {
 	assert_status 2
 	run -0 annotation-benchmark -h
 }
+
+@test "golden: every record's metadata matches upstream's confusion_matrix_meta.json" {
+	need_shared
+	need_jq
+	for c in small edge; do
+		run_case $c
+		e="$GOLDEN/annotation/$c/expected"
+		for m in "$e"/cm_raw_k*/*/confusion_matrix_meta.json; do
+			rel=${m#"$e"/}
+			ours="$T/$c/${rel%confusion_matrix_meta.json}confusion_matrix.jsonl"
+			diff <(jq -S '{model_name, test_sample, gt_label, inferred_label, label_order,
+				matrix_shape, f_measure_top_k, f_measure_inferred_labels,
+				dir: (.annotate_dir | split("/") | last)}' "$m") \
+				<(jq -S '{model_name, test_sample, gt_label, inferred_label, label_order,
+				matrix_shape: [(.label_order|length), (.label_order|length)],
+				f_measure_top_k: .k, f_measure_inferred_labels: .inferred_labels,
+				dir: (.annotate_dir | split("/") | last)}' "$ours") || { echo "$rel"; return 1; }
+		done
+		for m in "$e"/cm_aggregate_k*/*/confusion_matrix_meta.json; do
+			rel=${m#"$e"/}
+			ours="$T/$c/${rel%confusion_matrix_meta.json}confusion_matrix.jsonl"
+			diff <(jq -S '{model_name, label_order, matrix_shape, n_samples_aggregated,
+				dirs: [.source_annotate_dirs[] | split("/") | last]}' "$m") \
+				<(jq -S '{model_name, label_order, n_samples_aggregated,
+				matrix_shape: [(.label_order|length), (.label_order|length)],
+				dirs: [.source_annotate_dirs[] | split("/") | last]}' "$ours") || { echo "$rel"; return 1; }
+		done
+	done
+}
+
+@test "golden: n_cells of every raw record equals metadata.json's n_cells" {
+	need_shared
+	need_jq
+	run_case small
+	for d in "$GOLDEN"/annotation/small/inputs/annotate/*/; do
+		b=$(basename "$d")
+		[ "$(jq .n_cells "$d/metadata.json")" = "$(jq .n_cells "$T/small/cm_raw_k1/$b/confusion_matrix.jsonl")" ]
+	done
+}
+
+@test "realistic set: pipeline through pipes equals the script, and is deterministic" {
+	need_shared
+	cd "$DATA/annotation-realistic"
+	run -0 annotation-benchmark --annotate-dirs annotate --output-dir "$T/r" \
+		--gt-label cell_type_ontology_term_id --inferred-label cas_cell_type_name_1 --top-k 3
+	[ "$(wc -l <"$T/r/f_measure_per_group.csv")" -eq 4 ]
+	[ "$(wc -l <"$T/r/hierarchical_f_measure_per_sample.csv")" -eq 10 ]
+	cm-build -q -k 3 --no-provenance annotate/* >"$T/a.jsonl"
+	cm-build -q -k 3 --no-provenance annotate/* >"$T/b.jsonl"
+	cmp "$T/a.jsonl" "$T/b.jsonl"
+	cm-build -q -k 3 annotate/* | cm-aggregate | fmeasure >"$T/g.csv"
+	sc_cmp "$T/r/f_measure_per_group.csv" "$T/g.csv"
+	cm-build -q annotate/* | cm-aggregate | hfmeasure --ontology "$DATA/cl-basic_2022-11-25.obo" >"$T/h.csv"
+	sc_cmp "$T/r/hierarchical_f_measure_per_group.csv" "$T/h.csv"
+}
