@@ -305,3 +305,35 @@ check_case() {
 	cm-build -q annotate/* | cm-aggregate | hfmeasure --ontology "$DATA/cl-basic_2022-11-25.obo" >"$T/h.csv"
 	sc_cmp "$T/r/hierarchical_f_measure_per_group.csv" "$T/h.csv"
 }
+
+@test "golden: confusion_matrix.npz arrays and meta JSON byte-identical to upstream's" {
+	need_shared
+	command -v unzip >/dev/null || skip "unzip not installed"
+	for c in small edge; do
+		run_case $c
+		e="$GOLDEN/annotation/$c/expected"
+		n=0
+		for d in "$e"/cm_raw_k*/*/ "$e"/cm_aggregate_k*/*/; do
+			rel=${d#"$e"/}
+			for mem in indices indptr format shape data; do
+				cmp <(unzip -p "$d/confusion_matrix.npz" $mem.npy) \
+					<(unzip -p "$T/$c/$rel/confusion_matrix.npz" $mem.npy) || { echo "$rel $mem"; return 1; }
+			done
+			# upstream's absolute annotate paths were rewritten relative to inputs/
+			sed "s#\"$GOLDEN/annotation/$c/inputs/#\"#" "$T/$c/$rel/confusion_matrix_meta.json" |
+				cmp - "$d/confusion_matrix_meta.json" || { echo "$rel meta"; return 1; }
+			n=$((n + 1))
+		done
+		[ "$n" -gt 10 ]
+	done
+}
+
+@test "cm-export: a record name that is not a directory name is refused" {
+	printf '{"schema":"scbench.cm/1","k":1,"sample":"../x","label_order":["a"],"entries":[]}\n' >"$T/r.jsonl"
+	run cm-export --layout "$T/L" "$T/r.jsonl"
+	assert_status 2
+	assert_output --partial "not a directory name"
+	[ ! -e "$T/x" ]
+	run cm-export "$T/r.jsonl"
+	assert_status 2
+}
