@@ -337,3 +337,16 @@ check_case() {
 	run cm-export "$T/r.jsonl"
 	assert_status 2
 }
+
+@test "cm-build: h5ad truth equals the same column exported by emb-extract as JSONL" {
+	need_shared
+	cd "$GOLDEN/annotation/small/inputs"
+	run -0 emb-extract -q --obs cell_type_ontology_term_id --obs-out "$T/obs.jsonl" h5ad/pbmc_s1.h5ad -o /dev/null
+	run -0 cm-build -q -k 3 --no-provenance annotate/model-b__pbmc_s1 -o "$T/a.jsonl"
+	run -0 cm-build -q -k 3 --no-provenance --truth "$T/obs.jsonl" annotate/model-b__pbmc_s1 -o "$T/b.jsonl"
+	cmp "$T/a.jsonl" "$T/b.jsonl"
+	run --separate-stderr cm-build --gt-label no_such_column annotate/model-b__pbmc_s1
+	assert_status 2
+	[[ $stderr == *no_such_column* ]]
+	[ "$(wc -l <<<"$stderr")" -eq 1 ]
+}
