@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 
 #include "cas_annotate.h"
+#include "ontology.h"
 #include "sc_h5ad.h"
 
 void sc_cas_strings_free(char **s, int64_t n)
@@ -577,5 +578,54 @@ out:
 	sc_cm_builder_free(b);
 	sc_cas_strings_free(cols, o->top_k);
 	free(all);
+	return rc;
+}
+
+int sc_cas_label_order_read(const char *labels, const char *onto, char ***u, int64_t *n)
+{
+	struct sc_onto *on = NULL;
+	struct sc_stream *s;
+	struct sc_buf line = SC_BUF_INIT;
+	int64_t cap = 0;
+	int rc = 0;
+	*u = NULL;
+	*n = 0;
+	if (onto) {
+		if ((rc = sc_onto_read(onto, SC_ONTO_AUTO, &on)) < 0)
+			return rc;
+		*u = on->ids; /* take the sorted ids */
+		*n = on->n;
+		on->ids = NULL;
+		sc_onto_free(on);
+		return 0;
+	}
+	if (!labels)
+		return 0;
+	if (!(s = sc_open(labels, "r")))
+		return SC_EIO;
+	while ((rc = sc_getline(s, &line, 1 << 20)) > 0) {
+		if (line.len && line.data[line.len - 1] == '\r')
+			line.data[--line.len] = '\0';
+		if (line.len == 0)
+			continue;
+		if (*n == cap) {
+			char **p = sc_realloc(*u, (size_t)(cap = cap ? cap * 2 : 256), sizeof *p);
+			if (!p) {
+				rc = SC_ENOMEM;
+				break;
+			}
+			*u = p;
+		}
+		if (!((*u)[*n] = sc_strdup(line.data))) {
+			rc = SC_ENOMEM;
+			break;
+		}
+		(*n)++;
+	}
+	sc_buf_release(&line);
+	if (sc_close(s) < 0 && rc == 0)
+		rc = SC_EIO;
+	if (rc == 0 && *n == 0)
+		rc = sc_seterr(SC_EINPUT, "'%s': no labels", labels);
 	return rc;
 }

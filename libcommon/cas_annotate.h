@@ -58,6 +58,9 @@ void sc_cas_meta_release(struct sc_cas_meta *m);
 int sc_cas_cl_names(const char *path, char ***names, int64_t *n) SC_RESULT_USED;
 /* Truth labels: an obs column of an h5ad as strings (missing -> "nan"). */
 int sc_cas_truth_h5ad(const char *path, const char *col, char ***truth, int64_t *n) SC_RESULT_USED;
+/* The label order for plain tables: the lines of a labels file, the sorted term ids of an
+ * ontology file, or (both NULL) none: *u stays NULL. Free with sc_cas_strings_free. */
+int sc_cas_label_order_read(const char *labels, const char *onto, char ***u, int64_t *n) SC_RESULT_USED;
 
 struct sc_cas_opts {
 	const char *gt_label;       /* truth column */

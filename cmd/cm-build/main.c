@@ -7,7 +7,6 @@
 #include <string.h>
 
 #include "cas_annotate.h"
-#include "ontology.h"
 #include "sc.h"
 
 static void usage(FILE *fp)
@@ -114,55 +113,6 @@ static int parse_opts(int argc, char **argv, struct opts *o, int *exit_now)
 	return 0;
 }
 
-/* The label order for plain tables: --labels lines, --ontology ids, or NULL (observed). */
-static int load_universe(const struct opts *o, char ***u, int64_t *n)
-{
-	struct sc_onto *on = NULL;
-	struct sc_stream *s;
-	struct sc_buf line = SC_BUF_INIT;
-	int64_t cap = 0;
-	int rc = 0;
-	*u = NULL;
-	*n = 0;
-	if (o->onto) {
-		if ((rc = sc_onto_read(o->onto, SC_ONTO_AUTO, &on)) < 0)
-			return rc;
-		*u = on->ids; /* steal the sorted ids */
-		*n = on->n;
-		on->ids = NULL;
-		on->n = 0;
-		sc_onto_free(on);
-		return *u ? 0 : SC_ENOMEM;
-	}
-	if (!o->labels)
-		return 0;
-	if (!(s = sc_open(o->labels, "r")))
-		return SC_EIO;
-	while ((rc = sc_getline(s, &line, 1 << 20)) > 0) {
-		if (line.len && line.data[line.len - 1] == '\r')
-			line.data[--line.len] = '\0';
-		if (line.len == 0)
-			continue;
-		if (*n == cap) {
-			char **p = sc_realloc(*u, (size_t)(cap = cap ? cap * 2 : 256), sizeof *p);
-			if (!p) {
-				rc = SC_ENOMEM;
-				break;
-			}
-			*u = p;
-		}
-		if (!((*u)[*n] = sc_strdup(line.data))) {
-			rc = SC_ENOMEM;
-			break;
-		}
-		(*n)++;
-	}
-	sc_buf_release(&line);
-	if (sc_close(s) < 0 && rc == 0)
-		rc = SC_EIO;
-	return rc;
-}
-
 static int add_provenance(struct sc_cm *m, int argc, char **argv)
 {
 	cJSON *p = cJSON_AddObjectToObject(m->meta, "provenance"), *a;
@@ -190,7 +140,7 @@ int main(int argc, char **argv)
 		return sc_usage_error(usage, "%s", sc_errmsg());
 	if (exit_now)
 		return SC_EXIT_OK;
-	if (load_universe(&o, &u, &nu) < 0 || !(out = sc_open(o.out, "w")))
+	if (sc_cas_label_order_read(o.labels, o.onto, &u, &nu) < 0 || !(out = sc_open(o.out, "w")))
 		goto fail;
 	for (int d = 0; d < (o.ndirs ? o.ndirs : 1); d++) {
 		int rc = o.ndirs ? sc_cas_build_dir(o.dirs[d], o.truth, &o.cas, m, &skipped)
