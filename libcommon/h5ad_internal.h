@@ -25,8 +25,10 @@ struct sc_h5ad {
  * any real gzip ratio stays under, so a hostile shape cannot make us allocate terabytes. */
 int h5_guard(const struct sc_h5ad *h, uint64_t elems, uint64_t elem_size, const char *what) SC_RESULT_USED;
 
-/* Turn off HDF5's automatic error printing (idempotent). */
+/* Turn off HDF5's automatic error printing and register the LZF decoder (idempotent). */
 void h5_quiet(void);
+/* Make h5py's LZF filter (id 32000) available for reading (idempotent; h5_quiet calls it). */
+void h5_lzf_register(void);
 /* Set an error "what: msg" and append the innermost HDF5 error description if any. */
 int h5_fail(int code, const char *what, const char *msg);
 

@@ -13,6 +13,7 @@
 void h5_quiet(void)
 {
 	H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+	h5_lzf_register();
 }
 
 /* Length of the row index of a dataframe (obs or var) under root. */
