@@ -350,3 +350,32 @@ check_case() {
 	[[ $stderr == *no_such_column* ]]
 	[ "$(wc -l <<<"$stderr")" -eq 1 ]
 }
+
+@test "fmeasure: CSV and --metrics-out in one run; a sample missing a k is exit 2" {
+	need_jq
+	printf '{"schema":"scbench.cm/1","k":1,"sample":"s","model_name":"m","test_sample":"x","label_order":["a","b"],"entries":[[0,0,2],[1,0,1]]}\n{"schema":"scbench.cm/1","k":2,"sample":"s","model_name":"m","test_sample":"x","label_order":["a","b"],"entries":[[0,0,2],[1,1,1]]}\n' >"$T/c.jsonl"
+	run -0 fmeasure --metrics-out "$T/m.jsonl" "$T/c.jsonl" -o "$T/f.csv"
+	[ "$(wc -l <"$T/m.jsonl")" -eq 24 ]
+	run jq -r 'select(.metric=="f1_micro" and .params.k==2) | .value' "$T/m.jsonl"
+	assert_output '1'
+	run -0 cut -d, -f1-3,15 "$T/f.csv"
+	assert_output $'model_name,test_sample,tp_k1,tp_k2\nm,x,2,3'
+	printf '{"schema":"scbench.cm/1","k":1,"sample":"t","model_name":"m","test_sample":"y","label_order":["a"],"entries":[[0,0,1]]}\n' >>"$T/c.jsonl"
+	run fmeasure "$T/c.jsonl" -o "$T/g.csv"
+	assert_status 2
+	assert_output --partial "no k=2"
+	[ ! -e "$T/g.csv" ]
+}
+
+@test "hfmeasure -k picks the records scored" {
+	printf '[Term]\nid: R\n\n[Term]\nid: A\nis_a: R\n\n[Term]\nid: B\nis_a: R\n' >"$T/o.obo"
+	printf 't\tp_1\tp_2\nA\tB\tA\nB\tB\tA\n' >"$T/c.tsv"
+	run -0 cm-build -k 2 --ontology "$T/o.obo" --truth "$T/c.tsv" --pred "$T/c.tsv" --gt-label t \
+		--inferred-label p_1 --sample s -o "$T/cm.jsonl"
+	run -0 hfmeasure --root R --ontology "$T/o.obo" "$T/cm.jsonl"
+	assert_line --index 1 --partial 's,1,1,1,0.5,0.5,0.5,'
+	run -0 hfmeasure --root R -k 2 --ontology "$T/o.obo" "$T/cm.jsonl"
+	assert_line --index 1 'unknown,s,2,0,0,1.0,1.0,1.0,1.0,1.0,1.0,1.0,1.0,1.0'
+	run hfmeasure -k 3 --ontology "$T/o.obo" "$T/cm.jsonl"
+	assert_status 2
+}
