@@ -379,3 +379,13 @@ check_case() {
 	run hfmeasure -k 3 --ontology "$T/o.obo" "$T/cm.jsonl"
 	assert_status 2
 }
+
+@test "annotation-benchmark: a .txt list in any order gives upstream's sorted rows" {
+	need_shared
+	cd "$GOLDEN/annotation/small/inputs"
+	printf '  annotate/model-b__pbmc_s2\n\nannotate/model-a__pbmc_s2  \nannotate/model-b__pbmc_s1\nannotate/model-a__pbmc_s1\n' >"$T/list.txt"
+	run -0 annotation-benchmark --annotate-dirs "$T/list.txt" --output-dir "$T/o" \
+		--gt-label cell_type_ontology_term_id --inferred-label cas_cell_type_name_1 --f-measure-top-k 3
+	sc_cmp "$GOLDEN/annotation/small/expected/f_measure_per_sample.csv" "$T/o/f_measure_per_sample.csv"
+	sc_cmp "$GOLDEN/annotation/small/expected/f_measure_per_group.csv" "$T/o/f_measure_per_group.csv"
+}
