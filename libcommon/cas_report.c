@@ -120,7 +120,7 @@ static int sum_group(const struct sc_cm_set *in, const struct gkey *g, int64_t e
 		if (m->k != k)
 			continue;
 		if (prev && strcmp(prev, g[x].sample) == 0)
-			sc_log(1, "warning: sample '%s' appears twice at k=%d; both counted", prev, k);
+			sc_log(1, "sample '%s' appears twice at k=%d; both counted", prev, k);
 		prev = g[x].sample;
 		if (nmem == 0)
 			rc = sc_cm_copy(&acc, m);
@@ -175,7 +175,7 @@ int sc_cm_aggregate(const struct sc_cm_set *in, const char *by, struct sc_cm_set
 			if (strcmp(g[j].name, g[e].name) != 0)
 				e = j;
 		if (e != i)
-			sc_log(1, "warning: group names '%s' and '%s' share the safe name '%s'; the "
+			sc_log(1, "group names '%s' and '%s' share the safe name '%s'; the "
 			       "later wins, as upstream", g[i].name, g[e].name, g[e].safe);
 		for (int k = 1; k <= kmax; k++)
 			if ((rc = sum_group(in, g, e, j, k, by, out)) < 0)

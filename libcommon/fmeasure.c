@@ -206,6 +206,8 @@ struct sc_hfmeasure *sc_hfmeasure_new(const struct sc_onto *o, const char *root)
 		return NULL;
 	h->o = o;
 	h->root = root && *root ? sc_onto_find(o, root) : -1;
+	if (root && *root && h->root < 0)
+		sc_log(1, "root '%s' is not an ontology term; no term is removed", root);
 	h->sets = sc_calloc((size_t)o->n, sizeof *h->sets);
 	h->set_n = sc_malloc((size_t)o->n, sizeof *h->set_n);
 	h->mark = sc_calloc((size_t)o->n, 1);
