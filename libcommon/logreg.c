@@ -1,0 +1,162 @@
+/* Multinomial / binary L2 logistic regression on BLAS, optimised with L-BFGS. */
+#include "logreg.h"
+
+#include <cblas.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lbfgs.h"
+#include "sc_alloc.h"
+
+struct lr_ctx {
+	const double *X;
+	int64_t n;
+	int d, k;
+	const int32_t *y;
+	double C;
+	double *Z; /* n x rows scratch */
+};
+
+static int nrows(int k)
+{
+	return k == 2 ? 1 : k;
+}
+
+/* Z = X W^T + b for the r weight rows */
+static void scores(const double *X, int64_t n, int d, int r, const double *w, double *Z)
+{
+	for (int64_t i = 0; i < n; i++)
+		for (int c = 0; c < r; c++)
+			Z[i * r + c] = w[(size_t)c * (d + 1) + d];
+	cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)n, r, d, 1.0, X, d, w, d + 1,
+		    1.0, Z, r);
+}
+
+static double log1pexp(double z)
+{
+	return z > 0 ? z + log1p(exp(-z)) : log1p(exp(z));
+}
+
+static int eval(struct lr_ctx *c, const double *w, double *f, double *g)
+{
+	int r = nrows(c->k), d = c->d;
+	double loss = 0;
+	scores(c->X, c->n, d, r, w, c->Z);
+	/* Z becomes the residual P - Y */
+	for (int64_t i = 0; i < c->n; i++) {
+		double *z = c->Z + i * r;
+		if (r == 1) {
+			double yi = c->y[i] == 1;
+			loss += log1pexp(z[0]) - yi * z[0];
+			z[0] = 1.0 / (1.0 + exp(-z[0])) - yi;
+			continue;
+		}
+		double mx = z[0], s = 0;
+		for (int j = 1; j < r; j++)
+			if (z[j] > mx)
+				mx = z[j];
+		for (int j = 0; j < r; j++)
+			s += exp(z[j] - mx);
+		double lse = mx + log(s);
+		loss += lse - z[c->y[i]];
+		for (int j = 0; j < r; j++)
+			z[j] = exp(z[j] - lse) - (j == c->y[i]);
+	}
+	/* gradient: R^T X + W / C, intercept = column sums of R (in row order) */
+	double pen = 0;
+	for (int j = 0; j < r; j++) {
+		double *gj = g + (size_t)j * (d + 1);
+		const double *wj = w + (size_t)j * (d + 1);
+		for (int t = 0; t < d; t++) {
+			pen += wj[t] * wj[t];
+			gj[t] = wj[t] / c->C;
+		}
+		gj[d] = 0;
+	}
+	cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, r, d, (int)c->n, 1.0, c->Z, r, c->X,
+		    d, 1.0, g, d + 1);
+	for (int64_t i = 0; i < c->n; i++)
+		for (int j = 0; j < r; j++)
+			g[(size_t)j * (d + 1) + d] += c->Z[i * r + j];
+	*f = loss + pen / (2 * c->C);
+	return 0;
+}
+
+static int lr_fn(void *ctx, const double *x, double *f, double *g)
+{
+	return eval(ctx, x, f, g);
+}
+
+int sc_logreg_loss_grad(const double *X, int64_t n, int d, const int32_t *y, int k, double C,
+			const double *w, double *f, double *g)
+{
+	struct lr_ctx c = { X, n, d, k, y, C, NULL };
+	int ret;
+	if (!(c.Z = sc_malloc((size_t)n, (size_t)nrows(k) * sizeof(double))))
+		return SC_ENOMEM;
+	ret = eval(&c, w, f, g);
+	free(c.Z);
+	return ret;
+}
+
+int sc_logreg_fit(const double *X, int64_t n, int d, const int32_t *y, int k,
+		  const struct sc_logreg_opts *o, struct sc_logreg *m)
+{
+	int ret = SC_ENOMEM, status, nit;
+	struct lr_ctx c = { X, n, d, k, y, o->C, NULL };
+	struct sc_lbfgs_opts lo = { 10, o->max_iter, 20, o->tol, 2.220446049250313e-09 };
+	int r = nrows(k);
+
+	if (k < 2 || n < 1 || d < 1 || n > INT32_MAX)
+		return sc_seterr(SC_EUSAGE, "logistic regression needs 2+ classes and 1+ rows");
+	m->d = d;
+	m->k = k;
+	m->w = sc_calloc((size_t)r, (size_t)(d + 1) * sizeof(double));
+	c.Z = sc_malloc((size_t)n, (size_t)r * sizeof(double));
+	if (!m->w || !c.Z)
+		goto out;
+	if ((ret = sc_lbfgs_minimize(lr_fn, &c, m->w, r * (d + 1), &lo, &status, &nit)) < 0)
+		goto out;
+	m->n_iter = nit;
+	m->converged = status == SC_LBFGS_CONVERGED;
+	ret = 0;
+out:
+	free(c.Z);
+	return ret;
+}
+
+int sc_logreg_predict_proba(const struct sc_logreg *m, const double *X, int64_t n, double *proba)
+{
+	int r = nrows(m->k), k = m->k;
+	double *Z = sc_malloc((size_t)n, (size_t)r * sizeof(double));
+	if (!Z)
+		return SC_ENOMEM;
+	scores(X, n, m->d, r, m->w, Z);
+	for (int64_t i = 0; i < n; i++) {
+		double *p = proba + i * k, *z = Z + i * r;
+		if (r == 1) {
+			p[1] = 1.0 / (1.0 + exp(-z[0]));
+			p[0] = 1.0 - p[1];
+			continue;
+		}
+		double mx = z[0], s = 0;
+		for (int j = 1; j < k; j++)
+			if (z[j] > mx)
+				mx = z[j];
+		for (int j = 0; j < k; j++)
+			s += (p[j] = exp(z[j] - mx));
+		for (int j = 0; j < k; j++)
+			p[j] /= s;
+	}
+	free(Z);
+	return 0;
+}
+
+void sc_logreg_release(struct sc_logreg *m)
+{
+	if (!m)
+		return;
+	free(m->w);
+	m->w = NULL;
+}
