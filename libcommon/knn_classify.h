@@ -1,10 +1,9 @@
 /* k-nearest-neighbour classification (scikit-learn KNeighborsClassifier, uniform weights,
  * euclidean): proba[c] = share of the k nearest training rows with class c.
  *
- * Neighbours come from a tiled float32 GEMM (||t||^2 - 2 q.t) with the top-k candidates kept
- * per query inside the tile loop, then re-ranked by exact float64 distances, so the selected
- * set is the float64 one (ties in distance go to the lower training index). Threads split the
- * query rows; the result does not depend on the thread count. */
+ * Candidates (k + 8) come from the fused float32 GEMM top-k search of knn.h (sc_knn_query),
+ * then are re-ranked by exact float64 distances, so the selected set is the float64 one (ties
+ * in distance go to the lower training index). Output does not depend on the thread count. */
 #ifndef KNN_CLASSIFY_H
 #define KNN_CLASSIFY_H
 
