@@ -10,11 +10,12 @@
 #include "sc_rng.h"
 
 #define NBIN 256
-#define HIST_MIN 4096 /* nodes with at least this many in-bag rows use histograms */
+#define HIST_MIN 512 /* nodes with at least this many in-bag rows use histograms */
 #define FIX_SCALE 1125899906842624.0 /* 2^50: fixed-point probability sums */
 
 struct fd {
 	const double *X, *Xte;
+	float *Xc;     /* d x n column-major float32 copy (sklearn trees use float32) */
 	int64_t n, nte;
 	int d, k, mtry, n_trees;
 	const int32_t *y;
@@ -43,8 +44,8 @@ struct node {
 };
 
 struct tws {
-	int64_t *idx;
-	int32_t *wt;
+	int64_t *idx, *tidx;
+	int32_t *wt, *twt;
 	struct sv *sv;
 	double *hist, *cw, *lc;
 	int *perm;
@@ -62,19 +63,80 @@ static int cmp_sv(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+/* in-place sort of sv by value: quicksort (median of three) with insertion sort below 16 */
+static void sort_sv(struct sv *a, int64_t n)
+{
+	while (n > 16) {
+		int64_t m = n / 2;
+		struct sv t;
+		if (a[m].v < a[0].v)
+			t = a[m], a[m] = a[0], a[0] = t;
+		if (a[n - 1].v < a[0].v)
+			t = a[n - 1], a[n - 1] = a[0], a[0] = t;
+		if (a[n - 1].v < a[m].v)
+			t = a[n - 1], a[n - 1] = a[m], a[m] = t;
+		double p = a[m].v;
+		int64_t i = 0, j = n - 1;
+		for (;;) {
+			while (a[i].v < p)
+				i++;
+			while (a[j].v > p)
+				j--;
+			if (i >= j)
+				break;
+			t = a[i], a[i] = a[j], a[j] = t;
+			i++;
+			j--;
+		}
+		/* recurse into the smaller part, loop on the larger */
+		if (j + 1 < n - j - 1) {
+			sort_sv(a, j + 1);
+			a += j + 1;
+			n -= j + 1;
+		} else {
+			sort_sv(a + j + 1, n - j - 1);
+			n = j + 1;
+		}
+	}
+	for (int64_t i = 1; i < n; i++) {
+		struct sv x = a[i];
+		int64_t j = i - 1;
+		while (j >= 0 && a[j].v > x.v) {
+			a[j + 1] = a[j];
+			j--;
+		}
+		a[j + 1] = x;
+	}
+}
+
 /* best split of feature f over idx[lo..hi) by sorting; returns 0 constant, 1 found */
 static int split_sorted(struct fd *F, struct tws *W, int64_t lo, int64_t hi, int f,
 			const double *cw, double tot, double *score, double *thr)
 {
 	int64_t m = hi - lo;
 	int k = F->k;
-	for (int64_t i = 0; i < m; i++) {
-		int64_t s = W->idx[lo + i];
-		W->sv[i].v = F->X[s * F->d + f];
-		W->sv[i].c = F->y[s];
-		W->sv[i].w = W->wt[lo + i];
+	/* exact sort in near-linear time: a counting sort on the quantile bin code (bins are
+	 * ordered value ranges), then each bin's few rows sorted by value */
+	int64_t start[NBIN + 1];
+	const uint8_t *bc = F->bin + (int64_t)f * F->n;
+	const float *xc = F->Xc + (int64_t)f * F->n;
+	memset(start, 0, sizeof(start));
+	for (int64_t i = lo; i < hi; i++)
+		start[bc[W->idx[i]] + 1]++;
+	for (int b = 0; b < NBIN; b++)
+		start[b + 1] += start[b];
+	for (int64_t i = lo; i < hi; i++) {
+		int64_t s = W->idx[i];
+		struct sv *e = &W->sv[start[bc[s]]++];
+		e->v = xc[s];
+		e->c = F->y[s];
+		e->w = W->wt[i];
 	}
-	qsort(W->sv, (size_t)m, sizeof(*W->sv), cmp_sv);
+	for (int64_t b0 = 0, b = 0; b < NBIN; b++) { /* start[b] is now the end of bin b */
+		if (start[b] - b0 > 1)
+			sort_sv(W->sv + b0, start[b] - b0);
+		b0 = start[b];
+	}
 	if (W->sv[0].v >= W->sv[m - 1].v)
 		return 0;
 	double sl = 0, sr = 0, wl = 0;
@@ -206,7 +268,7 @@ static int grow(struct fd *F, struct tws *W, struct sc_rng *rng, int64_t m)
 				double sc = 0, thr = 0;
 				W->perm[r] = W->perm[j];
 				W->perm[j] = f;
-				int ok = hi - lo >= HIST_MIN
+				int ok = hi - lo >= HIST_MIN && hi - lo >= (int64_t)F->nbin[f] * k
 						 ? split_hist(F, W, lo, hi, f, W->cw, tot, &sc, &thr)
 						 : split_sorted(F, W, lo, hi, f, W->cw, tot, &sc, &thr);
 				if (!ok)
@@ -224,21 +286,21 @@ static int grow(struct fd *F, struct tws *W, struct sc_rng *rng, int64_t m)
 				return rc;
 			continue;
 		}
-		/* partition idx[lo..hi) (and weights) on x <= thr */
-		int64_t a = lo, b = hi - 1;
-		while (a <= b) {
-			if (F->X[W->idx[a] * F->d + bf] <= bthr) {
-				a++;
+		/* stable partition of idx[lo..hi) (and weights) on x <= thr: rows stay in ascending
+		 * order inside every node, so the column gathers walk memory forwards */
+		int64_t a = lo, nr = 0;
+		const float *xb = F->Xc + (int64_t)bf * F->n;
+		for (int64_t i = lo; i < hi; i++) {
+			if (xb[W->idx[i]] <= bthr) {
+				W->idx[a] = W->idx[i];
+				W->wt[a++] = W->wt[i];
 			} else {
-				int64_t ti = W->idx[a];
-				int32_t tw = W->wt[a];
-				W->idx[a] = W->idx[b];
-				W->wt[a] = W->wt[b];
-				W->idx[b] = ti;
-				W->wt[b] = tw;
-				b--;
+				W->tidx[nr] = W->idx[i];
+				W->twt[nr++] = W->wt[i];
 			}
 		}
+		memcpy(W->idx + a, W->tidx, (size_t)nr * sizeof(*W->idx));
+		memcpy(W->wt + a, W->twt, (size_t)nr * sizeof(*W->wt));
 		if (a == lo || a == hi) { /* cannot happen with a valid threshold; be safe */
 			if ((rc = make_leaf(F, W, id, W->cw, tot)) < 0)
 				return rc;
@@ -263,7 +325,7 @@ static void predict(struct fd *F, struct tws *W)
 		const double *x = F->Xte + i * F->d;
 		int id = 0;
 		while (W->nodes[id].leaf < 0)
-			id = x[W->nodes[id].feat] <= W->nodes[id].thr ? W->nodes[id].left
+			id = (double)(float)x[W->nodes[id].feat] <= W->nodes[id].thr ? W->nodes[id].left
 								      : W->nodes[id].right;
 		const double *v = W->leafv + (int64_t)W->nodes[id].leaf * F->k;
 		for (int c = 0; c < F->k; c++)
@@ -275,6 +337,8 @@ static void tws_release(struct tws *W)
 {
 	free(W->idx);
 	free(W->wt);
+	free(W->tidx);
+	free(W->twt);
 	free(W->sv);
 	free(W->hist);
 	free(W->cw);
@@ -294,6 +358,8 @@ static void *worker(void *arg)
 	memset(&W, 0, sizeof(W));
 	W.idx = sc_malloc((size_t)F->n, sizeof(*W.idx));
 	W.wt = sc_malloc((size_t)F->n, sizeof(*W.wt));
+	W.tidx = sc_malloc((size_t)F->n, sizeof(*W.tidx));
+	W.twt = sc_malloc((size_t)F->n, sizeof(*W.twt));
 	W.sv = sc_malloc((size_t)F->n, sizeof(*W.sv));
 	W.hist = sc_malloc((size_t)NBIN * F->k, sizeof(double));
 	W.cw = sc_malloc((size_t)F->k, sizeof(double));
@@ -302,7 +368,8 @@ static void *worker(void *arg)
 	W.stack = sc_malloc((size_t)F->n + 1, sizeof(*W.stack));
 	W.acc = sc_calloc((size_t)F->nte, (size_t)F->k * sizeof(int64_t));
 	cnt = sc_malloc((size_t)F->n, sizeof(*cnt));
-	if (!W.idx || !W.wt || !W.sv || !W.hist || !W.cw || !W.lc || !W.perm || !W.stack ||
+	if (!W.idx || !W.wt || !W.tidx || !W.twt || !W.sv || !W.hist || !W.cw || !W.lc || !W.perm ||
+	    !W.stack ||
 	    !W.acc || !cnt)
 		goto out;
 	for (;;) {
@@ -353,7 +420,7 @@ static int make_bins(struct fd *F)
 		double *e = F->edge + (size_t)f * NBIN;
 		int nb = 0;
 		for (int64_t i = 0; i < n; i++)
-			v[i] = F->X[i * F->d + f];
+			v[i] = F->Xc[(int64_t)f * n + i];
 		qsort(v, (size_t)n, sizeof(*v), cmp_sv);
 		int64_t uniq = 1;
 		for (int64_t i = 1; i < n; i++)
@@ -368,7 +435,7 @@ static int make_bins(struct fd *F)
 		F->nbin[f] = nb + 1;
 		uint8_t *b = F->bin + (int64_t)f * n;
 		for (int64_t i = 0; i < n; i++) {
-			double x = F->X[i * F->d + f];
+			double x = F->Xc[(int64_t)f * n + i];
 			int lo = 0, hi = nb; /* first edge with x <= edge, else nb */
 			while (lo < hi) {
 				int mid = (lo + hi) / 2;
@@ -396,18 +463,22 @@ int sc_rf_fit_predict(const double *Xtr, int64_t ntr, int d, const int32_t *ytr,
 	if (ntr < 1)
 		return sc_seterr(SC_EINPUT, "random forest has no training rows");
 	memset(&F, 0, sizeof(F));
-	F = (struct fd){ Xtr, Xte, ntr, nte, d, k, 0, o->n_trees, ytr, NULL, NULL, NULL,
+	F = (struct fd){ Xtr, Xte, NULL, ntr, nte, d, k, 0, o->n_trees, ytr, NULL, NULL, NULL,
 			 o->seed, 0, 0, PTHREAD_MUTEX_INITIALIZER, NULL };
 	F.mtry = (int)sqrt((double)d);
 	if (F.mtry < 1)
 		F.mtry = 1;
 	F.bin = sc_malloc((size_t)ntr, (size_t)d);
+	F.Xc = sc_malloc((size_t)ntr, (size_t)d * sizeof(float));
 	F.edge = sc_malloc((size_t)d * NBIN, sizeof(double));
 	F.nbin = sc_malloc((size_t)d, sizeof(int));
 	F.acc = sc_calloc((size_t)nte, (size_t)k * sizeof(int64_t));
 	th = sc_calloc((size_t)nth, sizeof(*th));
-	if (!F.bin || !F.edge || !F.nbin || !F.acc || !th)
+	if (!F.Xc || !F.bin || !F.edge || !F.nbin || !F.acc || !th)
 		goto out;
+	for (int64_t i = 0; i < ntr; i++)
+		for (int f = 0; f < d; f++)
+			F.Xc[(int64_t)f * ntr + i] = (float)Xtr[i * d + f];
 	if ((ret = make_bins(&F)) < 0)
 		goto out;
 	for (; started < nth; started++)
@@ -423,6 +494,7 @@ int sc_rf_fit_predict(const double *Xtr, int64_t ntr, int d, const int32_t *ytr,
 		proba[i] = (double)F.acc[i] / FIX_SCALE / o->n_trees;
 	ret = 0;
 out:
+	free(F.Xc);
 	free(F.bin);
 	free(F.edge);
 	free(F.nbin);

@@ -6,7 +6,7 @@
  *
  * Not bit-compatible with scikit-learn (its tree builder and RNG are not ported): large nodes
  * split on per-feature histograms of up to 256 quantile bins (exact when a feature has at most
- * 256 distinct values), nodes below 4096 rows on exactly sorted values. Trees are grown on
+ * 256 distinct values), nodes below 512 rows on exactly sorted values. Trees are grown on
  * `threads` threads; each tree's RNG is seeded from (seed, tree index) and probabilities are
  * summed in fixed point, so results do not depend on the thread count. */
 #ifndef RF_H
