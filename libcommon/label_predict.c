@@ -82,7 +82,7 @@ static int fit_predict(int clf, struct fold_ws *w, int64_t ntr, int64_t nte, int
 	row->n_iter = 0;
 	if (clf == SC_LP_LR) {
 		struct sc_logreg m = SC_LOGREG_INIT;
-		struct sc_logreg_opts o = { 1.0, p->lr_max_iter, 1e-4 };
+		struct sc_logreg_opts o = { 1.0, p->lr_max_iter, 1e-4, p->threads };
 		ret = sc_logreg_fit(w->Xtr, ntr, d, w->ytr, k, &o, &m);
 		if (!ret)
 			ret = sc_logreg_predict_proba(&m, w->Xte, nte, w->proba);

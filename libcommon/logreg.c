@@ -3,6 +3,7 @@
 
 #include <cblas.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,6 +17,7 @@ struct lr_ctx {
 	const int32_t *y;
 	double C;
 	double *Z; /* n x rows scratch */
+	int threads;
 };
 
 static int nrows(int k)
@@ -38,32 +40,89 @@ static double log1pexp(double z)
 	return z > 0 ? z + log1p(exp(-z)) : log1p(exp(z));
 }
 
-static int eval(struct lr_ctx *c, const double *w, double *f, double *g)
+#define LR_CHUNK 2048 /* rows per task: partial sums are combined in chunk order */
+
+struct lr_job {
+	struct lr_ctx *c;
+	int64_t nchunk;
+	double *closs, *ccol; /* per chunk: loss, column sums of the residual */
+	int64_t next;
+	pthread_mutex_t lock;
+};
+
+/* rows [i0, i1): Z becomes the residual P - Y; loss and residual column sums into the chunk */
+static void residual_chunk(struct lr_ctx *c, int64_t i0, int64_t i1, double *loss, double *col)
 {
-	int r = nrows(c->k), d = c->d;
-	double loss = 0;
-	scores(c->X, c->n, d, r, w, c->Z);
-	/* Z becomes the residual P - Y */
-	for (int64_t i = 0; i < c->n; i++) {
+	int r = nrows(c->k);
+	double l = 0;
+	for (int j = 0; j < r; j++)
+		col[j] = 0;
+	for (int64_t i = i0; i < i1; i++) {
 		double *z = c->Z + i * r;
 		if (r == 1) {
 			double yi = c->y[i] == 1;
-			loss += log1pexp(z[0]) - yi * z[0];
+			l += log1pexp(z[0]) - yi * z[0];
 			z[0] = 1.0 / (1.0 + exp(-z[0])) - yi;
+			col[0] += z[0];
 			continue;
 		}
 		double mx = z[0], s = 0;
 		for (int j = 1; j < r; j++)
 			if (z[j] > mx)
 				mx = z[j];
+		l += mx - z[c->y[i]];
 		for (int j = 0; j < r; j++)
-			s += exp(z[j] - mx);
-		double lse = mx + log(s);
-		loss += lse - z[c->y[i]];
-		for (int j = 0; j < r; j++)
-			z[j] = exp(z[j] - lse) - (j == c->y[i]);
+			s += (z[j] = exp(z[j] - mx));
+		l += log(s);
+		for (int j = 0; j < r; j++) {
+			z[j] = z[j] / s - (j == c->y[i]);
+			col[j] += z[j];
+		}
 	}
-	/* gradient: R^T X + W / C, intercept = column sums of R (in row order) */
+	*loss = l;
+}
+
+static void *lr_worker(void *arg)
+{
+	struct lr_job *J = arg;
+	int r = nrows(J->c->k);
+	for (;;) {
+		pthread_mutex_lock(&J->lock);
+		int64_t ch = J->next++;
+		pthread_mutex_unlock(&J->lock);
+		if (ch >= J->nchunk)
+			break;
+		int64_t i0 = ch * LR_CHUNK, i1 = i0 + LR_CHUNK < J->c->n ? i0 + LR_CHUNK : J->c->n;
+		residual_chunk(J->c, i0, i1, &J->closs[ch], J->ccol + ch * r);
+	}
+	return NULL;
+}
+
+static int eval(struct lr_ctx *c, const double *w, double *f, double *g)
+{
+	int r = nrows(c->k), d = c->d, nth = c->threads < 1 ? 1 : c->threads > 64 ? 64 : c->threads;
+	int started = 0;
+	double loss = 0;
+	pthread_t th[64];
+	struct lr_job J = { c, (c->n + LR_CHUNK - 1) / LR_CHUNK, NULL, NULL, 0,
+			    PTHREAD_MUTEX_INITIALIZER };
+	J.closs = sc_malloc((size_t)J.nchunk, sizeof(double));
+	J.ccol = sc_malloc((size_t)J.nchunk * (size_t)r, sizeof(double));
+	if (!J.closs || !J.ccol) {
+		free(J.closs);
+		free(J.ccol);
+		return SC_ENOMEM;
+	}
+	scores(c->X, c->n, d, r, w, c->Z);
+	if (nth > J.nchunk)
+		nth = (int)J.nchunk;
+	for (; nth > 1 && started < nth; started++)
+		if (pthread_create(&th[started], NULL, lr_worker, &J))
+			break;
+	lr_worker(&J);
+	for (int t = 0; t < started; t++)
+		pthread_join(th[t], NULL);
+	/* gradient: R^T X + W / C, intercept = column sums of R, chunks added in order */
 	double pen = 0;
 	for (int j = 0; j < r; j++) {
 		double *gj = g + (size_t)j * (d + 1);
@@ -76,9 +135,13 @@ static int eval(struct lr_ctx *c, const double *w, double *f, double *g)
 	}
 	cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, r, d, (int)c->n, 1.0, c->Z, r, c->X,
 		    d, 1.0, g, d + 1);
-	for (int64_t i = 0; i < c->n; i++)
+	for (int64_t ch = 0; ch < J.nchunk; ch++) {
+		loss += J.closs[ch];
 		for (int j = 0; j < r; j++)
-			g[(size_t)j * (d + 1) + d] += c->Z[i * r + j];
+			g[(size_t)j * (d + 1) + d] += J.ccol[ch * r + j];
+	}
+	free(J.closs);
+	free(J.ccol);
 	*f = loss + pen / (2 * c->C);
 	return 0;
 }
@@ -91,7 +154,7 @@ static int lr_fn(void *ctx, const double *x, double *f, double *g)
 int sc_logreg_loss_grad(const double *X, int64_t n, int d, const int32_t *y, int k, double C,
 			const double *w, double *f, double *g)
 {
-	struct lr_ctx c = { X, n, d, k, y, C, NULL };
+	struct lr_ctx c = { X, n, d, k, y, C, NULL, 1 };
 	int ret;
 	if (!(c.Z = sc_malloc((size_t)n, (size_t)nrows(k) * sizeof(double))))
 		return SC_ENOMEM;
@@ -104,7 +167,7 @@ int sc_logreg_fit(const double *X, int64_t n, int d, const int32_t *y, int k,
 		  const struct sc_logreg_opts *o, struct sc_logreg *m)
 {
 	int ret = SC_ENOMEM, status, nit;
-	struct lr_ctx c = { X, n, d, k, y, o->C, NULL };
+	struct lr_ctx c = { X, n, d, k, y, o->C, NULL, o->threads };
 	struct sc_lbfgs_opts lo = { 10, o->max_iter, 20, o->tol, 2.220446049250313e-09 };
 	int r = nrows(k);
 

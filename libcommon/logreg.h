@@ -22,6 +22,7 @@ struct sc_logreg_opts {
 	double C;     /* inverse penalty (1.0) */
 	int max_iter; /* 100 (czbenchmarks) or 1000 (scModelForge) */
 	double tol;   /* 1e-4 */
+	int threads;  /* for the per-row softmax; results do not depend on it */
 };
 
 /* Fit on n rows of X with codes y in [0, k). */
