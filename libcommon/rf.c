@@ -356,6 +356,7 @@ static void tws_release(struct tws *W)
 	free(W->nodes);
 	free(W->leafv);
 	free(W->stack);
+	free(W->acc);
 }
 
 static void *worker(void *arg)

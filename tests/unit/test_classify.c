@@ -22,7 +22,7 @@ static int quad(void *ctx, const double *x, double *f, double *g)
 static void grad_check(int k)
 {
 	enum { N = 7, D = 3 };
-	double X[N * D], w[4 * (D + 1)], g[4 * (D + 1)], g2[4 * (D + 1)], f, fp, fm;
+	double X[N * D], w[4 * (D + 1)] = { 0 }, g[4 * (D + 1)], g2[4 * (D + 1)], f, fp, fm;
 	int32_t y[N];
 	int r = k == 2 ? 1 : k, nw = r * (D + 1), good = 1;
 	for (int i = 0; i < N * D; i++)
