@@ -699,6 +699,13 @@ int main(void)
 	test_hostile();
 	test_dataset();
 	test_golden();
+	if (getenv("SCBENCH_H5AD_KEEP")) { /* seeds for tests/fuzz/corpus/h5ad */
+		char cmd[600];
+		snprintf(cmd, sizeof cmd, "cp '%s'/v07.h5ad '%s'/legacy.h5ad '%s'/x.h5mu '%.200s'/", dir, dir, dir,
+			 getenv("SCBENCH_H5AD_KEEP"));
+		if (system(cmd) != 0)
+			printf("# could not keep the files\n");
+	}
 	{
 		char cmd[300];
 		snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
