@@ -3,7 +3,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "graph_io.h"
+#include "knn_io.h"
 #include "sc_alloc.h"
+#include "sc_matrix.h"
 #include "umap_conn.h"
 
 int sc_conn_kind_parse(const char *s, enum sc_conn_kind *out)
@@ -294,4 +297,51 @@ int sc_knn_to_csr(const struct sc_knn *knn, struct sc_csr *out)
 {
 	*out = (struct sc_csr)SC_CSR_INIT;
 	return directed(knn, knn->dist, out);
+}
+
+int sc_conn_load(struct sc_stream *s, enum sc_conn_kind kind, int scanpy_k, struct sc_csr *out)
+{
+	struct sc_knn g = SC_KNN_INIT, t = SC_KNN_INIT;
+	cJSON *hdr = NULL;
+	char magic[16];
+	int ret;
+	*out = (struct sc_csr)SC_CSR_INIT;
+	if ((ret = sc_hdr_read_any(s, magic, &hdr)) < 0)
+		goto out;
+	if (strcmp(magic, SC_GRAPH_MAGIC) == 0) {
+		if ((ret = sc_graph_read_payload(s, hdr, out)) < 0)
+			goto out;
+		if ((ret = sc_graph_check_symmetric(out)) < 0) {
+			sc_preferr(ret, "'%s'", sc_stream_name(s));
+			goto out;
+		}
+	} else if (strcmp(magic, SC_KNN_MAGIC) == 0) {
+		if ((ret = sc_knn_read_payload(s, hdr, &g, NULL)) < 0)
+			goto out;
+		if (scanpy_k > 0) {
+			if (scanpy_k - 1 > g.k) {
+				ret = sc_seterr(SC_EINPUT, "'%s': scanpy n_neighbors %d needs %d neighbours, "
+						"the stream has %d", sc_stream_name(s), scanpy_k,
+						scanpy_k - 1, g.k);
+				goto out;
+			}
+			if ((ret = sc_knn_truncate(&g, scanpy_k - 1, &t)) < 0)
+				goto out;
+			sc_knn_release(&g);
+			g = t;
+			t = (struct sc_knn)SC_KNN_INIT;
+		}
+		if ((ret = sc_conn_build(&g, kind, out)) < 0)
+			goto out;
+	} else {
+		ret = sc_seterr(SC_EINPUT, "'%s': a %s stream is neither a graph (%s) nor a kNN stream "
+				"(%s)", sc_stream_name(s), magic, SC_GRAPH_MAGIC, SC_KNN_MAGIC);
+	}
+out:
+	if (ret < 0)
+		sc_csr_release(out);
+	sc_knn_release(&g);
+	sc_knn_release(&t);
+	cJSON_Delete(hdr);
+	return ret;
 }
