@@ -8,6 +8,7 @@
 #ifndef SC_H5AD_H
 #define SC_H5AD_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include <cjson/cJSON.h>
@@ -20,6 +21,9 @@ struct sc_h5ad;
 
 /* Open read-only. mod selects a modality of an .h5mu (NULL: the root / a plain .h5ad). */
 struct sc_h5ad *sc_h5ad_open(const char *path, const char *mod);
+/* The same from an HDF5 file image in memory (buf is copied by HDF5; name is used in
+ * messages). */
+struct sc_h5ad *sc_h5ad_open_image(const void *buf, size_t len, const char *name, const char *mod);
 void sc_h5ad_close(struct sc_h5ad *h);
 int64_t sc_h5ad_n_obs(const struct sc_h5ad *h);
 int64_t sc_h5ad_n_vars(const struct sc_h5ad *h);
@@ -63,6 +67,28 @@ int sc_h5ad_var_column(struct sc_h5ad *h, const char *name, struct sc_column *ou
 const char *sc_col_string(const struct sc_column *c, int64_t i);
 void sc_column_release(struct sc_column *c);
 
+/* Write the per-row JSONL table: one object per row with name_key ("obs_name"/"var_name") set
+ * to names[i] and each column under its name (categoricals as strings, missing as null,
+ * floats in Python repr, booleans as JSON booleans). Columns must have n rows. */
+struct sc_stream;
+int sc_h5ad_write_table(struct sc_stream *s, const char *name_key, char **names, int64_t n,
+			const struct sc_column *cols, int ncols) SC_RESULT_USED;
+
+/* Row names plus a set of columns of obs (var = 0) or var (var = 1). */
+struct sc_h5ad_table {
+	int var;
+	int64_t n;          /* rows */
+	char **names;       /* n row names */
+	struct sc_column *cols;
+	int ncols;
+};
+/* Read the columns named in csv (comma-separated; NULL = every column) and the row names.
+ * A missing column is SC_EINPUT naming it and listing what exists. */
+int sc_h5ad_read_table(struct sc_h5ad *h, int var, const char *csv, struct sc_h5ad_table *t) SC_RESULT_USED;
+/* Write it as JSONL (see sc_h5ad_write_table; the name key is obs_name or var_name). */
+int sc_h5ad_table_write(struct sc_stream *s, const struct sc_h5ad_table *t) SC_RESULT_USED;
+void sc_h5ad_table_release(struct sc_h5ad_table *t);
+
 /* Dense float32 copies of matrices. Sparse X/layers are densified; max_bytes (0 = default
  * guard) refuses a densification larger than that with a clear message. */
 int sc_h5ad_read_obsm(struct sc_h5ad *h, const char *key, struct sc_matrix *out) SC_RESULT_USED;
@@ -72,8 +98,18 @@ int sc_h5ad_read_X(struct sc_h5ad *h, const char *layer /* NULL = X */, uint64_t
 /* obsp graphs (or uns/neighbors in old files) as CSR, rows sorted by column index. */
 int sc_h5ad_read_obsp(struct sc_h5ad *h, const char *key, struct sc_csr *out) SC_RESULT_USED;
 
-/* What the file holds, as JSON records (obsm keys with shapes, obs columns with kinds and
- * category counts, layers, obsp, X): one array of objects, caller owns. */
+/* The file name given to sc_h5ad_open, and whether obs/var are <= 0.6 compound datasets. */
+const char *sc_h5ad_path(const struct sc_h5ad *h);
+int sc_h5ad_is_legacy(const struct sc_h5ad *h);
+
+/* A numeric 1-D or 2-D dataset of any HDF5 file (e.g. a Multiverse embeddings.h5) as a dense
+ * float32 matrix (1-D gives one column); out is caller-owned (sc_mat_release). */
+int sc_h5_read_dataset_f32(const char *path, const char *dataset, struct sc_matrix *out) SC_RESULT_USED;
+
+/* What the file holds, as JSON records: one array of objects, caller owns. Each has "kind":
+ * "file" (path, layout, n_obs, n_vars, modalities), "X", "layer", "obsm", "obsp" (key, shape,
+ * format dense/csr/csc, dtype, nnz and density when sparse), "obs"/"var" (column, type,
+ * dtype, n_categories, n_missing). */
 int sc_h5ad_list(struct sc_h5ad *h, cJSON **out) SC_RESULT_USED;
 
 #endif
