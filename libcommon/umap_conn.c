@@ -345,3 +345,68 @@ out:
 	cJSON_Delete(hdr);
 	return ret;
 }
+
+struct kd {
+	float d;
+	int32_t j;
+};
+
+static int kd_cmp(const void *a, const void *b)
+{
+	const struct kd *x = a, *y = b;
+	if (x->d != y->d)
+		return x->d < y->d ? -1 : 1;
+	return (x->j > y->j) - (x->j < y->j);
+}
+
+int sc_csr_to_knn(const struct sc_csr *g, struct sc_knn *out)
+{
+	int64_t k = -1;
+	struct kd *row = NULL;
+	int ret = SC_EINPUT;
+	*out = (struct sc_knn)SC_KNN_INIT;
+	if (g->rows != g->cols || g->rows < 2)
+		return sc_seterr(SC_EINPUT, "a distances graph must be square with 2 or more rows");
+	for (int64_t i = 0; i < g->rows; i++) {
+		int64_t m = 0;
+		for (int64_t p = g->indptr[i]; p < g->indptr[i + 1]; p++)
+			m += g->indices[p] != i;
+		if (k < 0)
+			k = m;
+		if (m != k || m < 1)
+			return sc_seterr(SC_EINPUT, "distances graph row %lld has %lld neighbours, row 0 "
+					 "has %lld: not a kNN graph", (long long)i, (long long)m,
+					 (long long)k);
+	}
+	if (k > SC_KNN_MAX_K)
+		return sc_seterr(SC_EINPUT, "distances graph has %lld neighbours per row (max %d)",
+				 (long long)k, SC_KNN_MAX_K);
+	if (!(row = sc_malloc((size_t)k, sizeof(*row))) || sc_knn_alloc(out, g->rows, (int)k) < 0) {
+		ret = SC_ENOMEM;
+		goto out;
+	}
+	for (int64_t i = 0; i < g->rows; i++) {
+		int64_t m = 0;
+		for (int64_t p = g->indptr[i]; p < g->indptr[i + 1]; p++) {
+			if (g->indices[p] == i)
+				continue;
+			if (!(g->data[p] >= 0) || !isfinite(g->data[p])) {
+				ret = sc_seterr(SC_EINPUT, "distances graph row %lld: negative or non-finite "
+						"distance", (long long)i);
+				goto out;
+			}
+			row[m++] = (struct kd){ g->data[p], g->indices[p] };
+		}
+		qsort(row, (size_t)k, sizeof(*row), kd_cmp);
+		for (int64_t j = 0; j < k; j++) {
+			out->idx[i * k + j] = row[j].j;
+			out->dist[i * k + j] = row[j].d;
+		}
+	}
+	ret = 0;
+out:
+	if (ret < 0)
+		sc_knn_release(out);
+	free(row);
+	return ret;
+}

@@ -42,6 +42,12 @@ int sc_conn_build(const struct sc_knn *knn, enum sc_conn_kind kind, struct sc_cs
  * column). */
 int sc_knn_to_csr(const struct sc_knn *knn, struct sc_csr *out) SC_RESULT_USED;
 
+/* The inverse of sc_knn_to_csr for a distances graph from another tool (scanpy's
+ * obsp/distances): each row's off-diagonal entries sorted by (distance, column). Every row
+ * must hold the same number of them, at least 1; negative or non-finite distances are
+ * refused. out is caller-owned. */
+int sc_csr_to_knn(const struct sc_csr *g, struct sc_knn *out) SC_RESULT_USED;
+
 /* A graph for clustering from a stream that is either a CSR graph (SCCSR1: validated, then
  * checked square, symmetric and non-negative) or a kNN stream (SCKNN1: connectivities of the
  * given kind built from it; scanpy_k > 0 first keeps scanpy_k - 1 neighbours per row, an

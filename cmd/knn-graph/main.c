@@ -17,8 +17,8 @@ static void usage(FILE *fp)
 	fprintf(fp,
 		"usage: knn-graph [-k K | --scanpy-k K] [--metric euclidean|cosine]\n"
 		"                 [--exact | --approx] [--recall-check N] [--seed S]\n"
-		"                 [--graph umap|gauss|binary] [--knn-out FILE] [-j N] [-z]\n"
-		"                 [-o FILE] [FILE|-]\n"
+		"                 [--graph umap|gauss|binary] [--knn-out FILE] [--tsv]\n"
+		"                 [-j N] [-z] [-o FILE] [FILE|-]\n"
 		"  -k K              neighbours per cell, the cell itself excluded (default 15)\n"
 		"  --scanpy-k K      scanpy's n_neighbors=K, which counts the cell: -k K-1\n"
 		"  --metric M        euclidean (default) or cosine\n"
@@ -26,17 +26,18 @@ static void usage(FILE *fp)
 		"  --recall-check N  check N sampled rows against exact search (stderr, header)\n"
 		"  --graph KIND      write the connectivity graph (SCCSR1) instead of the kNN\n"
 		"  --knn-out FILE    with --graph, also write the kNN stream to FILE\n"
+		"  --tsv             text output: kNN indices per row, or graph i j w\n"
 		"  -j N              threads (0 = all cores)   --seed S  approximate search seed\n"
 		"  -o FILE           output (default stdout); -z compresses with zstd\n"
 		"  -q, -v, --progress, --version, -h\n");
 }
 
-enum { O_SCANPY = SC_OPT_FIRST_PRIVATE, O_METRIC, O_EXACT, O_APPROX, O_RECALL, O_GRAPH, O_KNNOUT };
+enum { O_SCANPY = SC_OPT_FIRST_PRIVATE, O_METRIC, O_EXACT, O_APPROX, O_RECALL, O_GRAPH, O_KNNOUT, O_TSV };
 
 struct opts {
 	long long k, recall, seed, threads;
 	int mode; /* 0 auto, 1 exact, 2 approx */
-	int graph, z;
+	int graph, z, tsv;
 	enum sc_knn_metric metric;
 	enum sc_conn_kind kind;
 	const char *in, *out, *knn_out;
@@ -52,6 +53,7 @@ static int parse_opts(int argc, char **argv, struct opts *o, int *exit_now)
 		{ "recall-check", required_argument, NULL, O_RECALL },
 		{ "graph", required_argument, NULL, O_GRAPH },
 		{ "knn-out", required_argument, NULL, O_KNNOUT },
+		{ "tsv", no_argument, NULL, O_TSV },
 		{ "seed", required_argument, NULL, SC_OPT_SEED },
 		{ "threads", required_argument, NULL, 'j' },
 		{ "output", required_argument, NULL, 'o' },
@@ -78,6 +80,7 @@ static int parse_opts(int argc, char **argv, struct opts *o, int *exit_now)
 		case O_RECALL: rc = sc_parse_long("--recall-check", optarg, 1, INT32_MAX, &o->recall); break;
 		case O_GRAPH: rc = sc_conn_kind_parse(optarg, &o->kind); o->graph = 1; break;
 		case O_KNNOUT: o->knn_out = optarg; break;
+		case O_TSV: o->tsv = 1; break;
 		case SC_OPT_SEED: rc = sc_parse_long("--seed", optarg, 0, INT64_MAX, &o->seed); break;
 		default: return sc_seterr(SC_EUSAGE, "unknown option");
 		}
@@ -88,6 +91,8 @@ static int parse_opts(int argc, char **argv, struct opts *o, int *exit_now)
 		return sc_seterr(SC_EUSAGE, "--exact and --approx exclude each other");
 	if (o->knn_out && !o->graph)
 		return sc_seterr(SC_EUSAGE, "--knn-out needs --graph");
+	if (o->tsv && o->z)
+		return sc_seterr(SC_EUSAGE, "--tsv and -z exclude each other");
 	if (argc - optind > 1)
 		return sc_seterr(SC_EUSAGE, "at most one input");
 	o->in = optind < argc ? argv[optind] : "-";
@@ -156,7 +161,7 @@ int main(int argc, char **argv)
 	if (!(in = sc_open(o.in, "r")) || !(out = sc_open(o.out, o.z ? "wz" : "w")) ||
 	    (o.knn_out && !(kout = sc_open(o.knn_out, o.z ? "wz" : "w"))))
 		goto fail;
-	if (!o.out && sc_stream_isatty(out)) {
+	if (!o.out && !o.tsv && sc_stream_isatty(out)) {
 		sc_seterr(SC_EUSAGE, "refusing to write a binary stream to a terminal (use -o)");
 		goto fail;
 	}
@@ -181,7 +186,8 @@ int main(int argc, char **argv)
 	}
 	h = header(&o, approx, recall);
 	if (o.graph) {
-		if (sc_conn_build(&g, o.kind, &conn) < 0 || sc_graph_write(out, &conn, h) < 0)
+		if (sc_conn_build(&g, o.kind, &conn) < 0 ||
+		    (o.tsv ? sc_graph_write_tsv(out, &conn) : sc_graph_write(out, &conn, h)) < 0)
 			goto fail;
 		cJSON_DeleteItemFromObject(h, "kind");
 		cJSON_DeleteItemFromObject(h, "symmetric");
@@ -190,7 +196,7 @@ int main(int argc, char **argv)
 			goto fail;
 		}
 		kout = NULL;
-	} else if (sc_knn_write(out, &g, o.metric, h) < 0) {
+	} else if ((o.tsv ? sc_knn_write_tsv(out, &g) : sc_knn_write(out, &g, o.metric, h)) < 0) {
 		goto fail;
 	}
 	rc = sc_close(out);
