@@ -130,6 +130,8 @@ static int parse_opts(int argc, char **argv, struct opts *o, int *exit_now)
 		if (rc < 0)
 			return rc;
 	}
+	if (*exit_now)
+		return 0;
 	if (single && o->nres)
 		return sc_seterr(SC_EUSAGE, "--resolution and --resolutions exclude each other");
 	if (o->nres && (!o->labels || !o->label_key))

@@ -53,6 +53,8 @@ static int parse_opts(int argc, char **argv, struct opts *o, int *exit_now)
 		default: return sc_seterr(SC_EUSAGE, "unknown option");
 		}
 	}
+	if (*exit_now)
+		return 0;
 	if (argc - optind != 1)
 		return sc_seterr(SC_EUSAGE, "one .h5ad file expected");
 	o->in = argv[optind];

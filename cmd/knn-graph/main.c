@@ -87,6 +87,8 @@ static int parse_opts(int argc, char **argv, struct opts *o, int *exit_now)
 		if (rc < 0)
 			return rc;
 	}
+	if (*exit_now)
+		return 0;
 	if (modes > 1)
 		return sc_seterr(SC_EUSAGE, "--exact and --approx exclude each other");
 	if (o->knn_out && !o->graph)
