@@ -71,6 +71,11 @@ int sc_knn_approx(const float *x, int64_t n, int64_t d, int k, enum sc_knn_metri
 int sc_knn_recall(const float *x, int64_t d, enum sc_knn_metric metric, const struct sc_knn *g,
 		  int64_t samples, uint64_t seed, int threads, double *recall) SC_RESULT_USED;
 
+/* Benchmark aid: the plain sgemm work of an exact search of x (the same tiles and threads, no
+ * top-k), timed in wall and process CPU seconds. */
+int sc_knn_gemm_baseline(const float *x, int64_t n, int64_t d, int threads, double *seconds,
+			 double *cpu_seconds) SC_RESULT_USED;
+
 /* The first k columns of in (k <= in->k) into out (caller-owned). scanpy's n_neighbors=K is
  * sc_knn_truncate(K - 1): scanpy counts the cell itself. */
 int sc_knn_truncate(const struct sc_knn *in, int k, struct sc_knn *out) SC_RESULT_USED;

@@ -94,8 +94,7 @@ out:
 
 struct ivf {
 	const float *x0;   /* original rows (exact distances) */
-	const float *xg;   /* search rows gathered in list order */
-	const float *ng;   /* squared norms of xg */
+	const float *qa, *ra; /* search rows gathered in list order, augmented (knn_augment) */
 	const int32_t *perm; /* gathered position -> original row */
 	const int64_t *lstart;
 	const int32_t *probe; /* nl x np lists to search for each list */
@@ -134,21 +133,14 @@ static void *ivf_worker(void *arg)
 			int64_t M = v->probe[L * v->np + p];
 			for (int64_t r0 = v->lstart[M]; r0 < v->lstart[M + 1]; r0 += RB) {
 				int rb = (int)(v->lstart[M + 1] - r0 < RB ? v->lstart[M + 1] - r0 : RB);
-				cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, qb, rb, (int)d, -2.0f,
-					    v->xg + q0 * d, (int)d, v->xg + r0 * d, (int)d, 0.0f, tile, rb);
+				cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, qb, rb, (int)d + 1, 1.0f,
+					    v->qa + q0 * (d + 1), (int)d + 1, v->ra + r0 * (d + 1), (int)d + 1,
+					    0.0f, tile, rb);
 				for (int a = 0; a < qb; a++) {
-					const float *c = tile + (int64_t)a * rb, *ny = v->ng + r0;
-					float *rv = hv + (int64_t)a * kk;
-					int32_t *ri = hi + (int64_t)a * kk;
 					int64_t self = q0 + a - r0;
-					float th = hl[a] < kk ? INFINITY : rv[0];
-					for (int b = 0; b < rb; b++) {
-						float val = c[b] + ny[b];
-						if (val < th && b != self) {
-							knn_heap_push(rv, ri, &hl[a], kk, val, (int32_t)(r0 + b));
-							th = hl[a] < kk ? INFINITY : rv[0];
-						}
-					}
+					knn_scan_row(tile + (int64_t)a * rb, rb, (int32_t)r0,
+						     self >= 0 && self < rb ? (int)self : -1,
+						     hv + (int64_t)a * kk, hi + (int64_t)a * kk, &hl[a], kk);
 				}
 			}
 		}
@@ -281,7 +273,7 @@ int sc_knn_approx(const float *x0, int64_t n, int64_t d, int k, enum sc_knn_metr
 {
 	struct ivf v;
 	struct sc_knn asg = SC_KNN_INIT, pr = SC_KNN_INIT, tmp = SC_KNN_INIT;
-	float *xn = NULL, *cent = NULL, *xg = NULL, *ng = NULL;
+	float *xn = NULL, *cent = NULL, *xg = NULL, *qa = NULL, *ra = NULL;
 	int32_t *perm = NULL, *probe = NULL;
 	int64_t *lstart = NULL, *task = NULL, nl, ntask = 0;
 	int np, ret = SC_ENOMEM;
@@ -302,9 +294,8 @@ int sc_knn_approx(const float *x0, int64_t n, int64_t d, int k, enum sc_knn_metr
 	lstart = sc_calloc((size_t)nl + 2, sizeof(int64_t));
 	perm = sc_malloc((size_t)n, sizeof(int32_t));
 	xg = sc_malloc((size_t)(n * d), sizeof(float));
-	ng = sc_malloc((size_t)n, sizeof(float));
 	probe = sc_malloc((size_t)(nl * np), sizeof(int32_t));
-	if (!cent || !lstart || !perm || !xg || !ng || !probe)
+	if (!cent || !lstart || !perm || !xg || !probe)
 		goto out;
 	if ((ret = train(x, n, d, nl, o->seed, threads, cent)) < 0 ||
 	    (ret = sc_knn_query(cent, nl, x, n, d, 1, 0, SC_KNN_EUCLIDEAN, threads, &asg)) < 0)
@@ -329,13 +320,14 @@ int sc_knn_approx(const float *x0, int64_t n, int64_t d, int k, enum sc_knn_metr
 	for (int64_t L = nl; L > 0; L--)
 		lstart[L] = lstart[L - 1];
 	lstart[0] = 0;
-	for (int64_t p = 0; p < n; p++) {
-		double s = 0;
+	for (int64_t p = 0; p < n; p++)
 		memcpy(xg + p * d, x + (int64_t)perm[p] * d, sizeof(float) * (size_t)d);
-		for (int64_t t = 0; t < d; t++)
-			s += (double)xg[p * d + t] * xg[p * d + t];
-		ng[p] = (float)s;
-	}
+	free(xn); /* the normalised copy is no longer needed */
+	xn = NULL;
+	if (!(qa = knn_augment(xg, n, d, 0)) || !(ra = knn_augment(xg, n, d, 1)))
+		goto out;
+	free(xg);
+	xg = NULL;
 	for (int64_t L = 0; L < nl; L++)
 		ntask += (lstart[L + 1] - lstart[L] + QB - 1) / QB;
 	if (!(task = sc_malloc((size_t)ntask + 1, sizeof(int64_t))))
@@ -346,7 +338,7 @@ int sc_knn_approx(const float *x0, int64_t n, int64_t d, int k, enum sc_knn_metr
 			task[ntask++] = (L << 32) | c;
 	if (sc_knn_alloc(out, n, k) < 0)
 		goto out;
-	v = (struct ivf){ .x0 = x0, .xg = xg, .ng = ng, .perm = perm, .lstart = lstart,
+	v = (struct ivf){ .x0 = x0, .qa = qa, .ra = ra, .perm = perm, .lstart = lstart,
 			  .probe = probe, .np = np, .k = k, .d = d, .ntask = ntask, .task = task,
 			  .metric = metric, .out = out };
 	v.kk = (int64_t)k + MARGIN > n - 1 ? (int)(n - 1) : k + MARGIN;
@@ -381,7 +373,8 @@ out:
 	free(lstart);
 	free(perm);
 	free(xg);
-	free(ng);
+	free(qa);
+	free(ra);
 	free(probe);
 	free(task);
 	return ret;
