@@ -5,6 +5,8 @@
 #include "knn.h"
 
 double knn_exact_dist(const float *a, const float *b, int64_t d, enum sc_knn_metric metric);
+/* float32 estimate: squared euclidean or 1 - cos (a filter, never a reported distance). */
+float knn_fast_dist(const float *a, const float *b, int64_t d, enum sc_knn_metric metric);
 /* Bounded max-heap of (v, idx) with capacity cap; *len grows to cap. */
 void knn_heap_push(float *hv, int32_t *hi, int *len, int cap, float v, int32_t idx);
 /* Push the entries of one tile row c[0..rb) below the row's heap threshold (column self, if

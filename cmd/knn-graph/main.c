@@ -17,13 +17,14 @@ static void usage(FILE *fp)
 {
 	fprintf(fp,
 		"usage: knn-graph [-k K | --scanpy-k K] [--metric euclidean|cosine]\n"
-		"                 [--exact | --approx] [--recall-check N] [--seed S]\n"
+		"                 [--exact | --approx] [--recall-check N] [--seed S] [--probes P]\n"
 		"                 [--graph umap|gauss|binary] [--knn-out FILE] [--tsv]\n"
 		"                 [-j N] [-z] [-o FILE] [FILE|-]\n"
 		"  -k K              neighbours per cell, the cell itself excluded (default 15)\n"
 		"  --scanpy-k K      scanpy's n_neighbors=K, which counts the cell: -k K-1\n"
 		"  --metric M        euclidean (default) or cosine\n"
 		"  --exact, --approx search mode (default: exact up to 200000 cells)\n"
+		"  --probes P        approx: lists searched per list (default 16; more = better)\n"
 		"  --recall-check N  check N sampled rows against exact search (stderr, header)\n"
 		"  --graph KIND      write the connectivity graph (SCCSR1) instead of the kNN\n"
 		"  --knn-out FILE    with --graph, also write the kNN stream to FILE\n"
@@ -34,10 +35,10 @@ static void usage(FILE *fp)
 		"  -q, -v, --progress, --version, -h\n");
 }
 
-enum { O_SCANPY = SC_OPT_FIRST_PRIVATE, O_METRIC, O_EXACT, O_APPROX, O_RECALL, O_GRAPH, O_KNNOUT, O_TSV, O_GEMM };
+enum { O_SCANPY = SC_OPT_FIRST_PRIVATE, O_METRIC, O_EXACT, O_APPROX, O_RECALL, O_GRAPH, O_KNNOUT, O_TSV, O_GEMM, O_PROBES };
 
 struct opts {
-	long long k, recall, seed, threads;
+	long long k, recall, seed, threads, probes;
 	int mode; /* 0 auto, 1 exact, 2 approx */
 	int graph, z, tsv, gemm;
 	enum sc_knn_metric metric;
@@ -57,6 +58,7 @@ static int parse_opts(int argc, char **argv, struct opts *o, int *exit_now)
 		{ "knn-out", required_argument, NULL, O_KNNOUT },
 		{ "tsv", no_argument, NULL, O_TSV },
 		{ "gemm-baseline", no_argument, NULL, O_GEMM },
+		{ "probes", required_argument, NULL, O_PROBES },
 		{ "seed", required_argument, NULL, SC_OPT_SEED },
 		{ "threads", required_argument, NULL, 'j' },
 		{ "output", required_argument, NULL, 'o' },
@@ -85,6 +87,7 @@ static int parse_opts(int argc, char **argv, struct opts *o, int *exit_now)
 		case O_KNNOUT: o->knn_out = optarg; break;
 		case O_TSV: o->tsv = 1; break;
 		case O_GEMM: o->gemm = 1; break;
+		case O_PROBES: rc = sc_parse_long("--probes", optarg, 1, 100000, &o->probes); break;
 		case SC_OPT_SEED: rc = sc_parse_long("--seed", optarg, 0, INT64_MAX, &o->seed); break;
 		default: return sc_seterr(SC_EUSAGE, "unknown option");
 		}
@@ -195,6 +198,7 @@ int main(int argc, char **argv)
 	c0 = clock();
 	sc_knn_approx_defaults(&ao);
 	ao.seed = (uint64_t)o.seed;
+	ao.probes = (int)o.probes;
 	rc = approx ? sc_knn_approx(m.data, m.rows, m.cols, (int)o.k, o.metric, &ao, threads, &g)
 		    : sc_knn_exact(m.data, m.rows, m.cols, (int)o.k, o.metric, threads, &g);
 	if (rc < 0)

@@ -181,6 +181,21 @@ static void test_approx(void)
 	   "approximate recall@10 on 500 sampled rows >= 0.9 (%.4f)", rec);
 	ok(sc_knn_recall(x, d, SC_KNN_EUCLIDEAN, &a, n, 1, 2, &rec_all) == 0 && rec_all >= 0.9,
 	   "recall on all rows >= 0.9 (%.4f)", rec_all);
+	{
+		struct sc_knn c = SC_KNN_INIT, e = SC_KNN_INIT;
+		double rr = 0;
+		o.refine = 1;
+		o.probes = 2;
+		ok(sc_knn_approx(x, n, d, 10, SC_KNN_EUCLIDEAN, &o, 1, &c) == 0 &&
+		   sc_knn_approx(x, n, d, 10, SC_KNN_EUCLIDEAN, &o, 2, &e) == 0 &&
+		   memcmp(c.idx, e.idx, sizeof(int32_t) * (size_t)(n * 10)) == 0,
+		   "refined search identical for 1 and 2 threads");
+		ok(sc_knn_recall(x, d, SC_KNN_EUCLIDEAN, &c, n, 1, 2, &rr) == 0 && rr >= 0.9,
+		   "2 probes + one refinement pass: recall %.4f", rr);
+		sc_knn_release(&c);
+		sc_knn_release(&e);
+		o.refine = 0;
+	}
 	int sorted = 1;
 	for (int64_t i = 0; i < n; i++)
 		for (int j = 0; j < 10; j++)
