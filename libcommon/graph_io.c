@@ -38,6 +38,16 @@ out:
 	return ret;
 }
 
+int sc_graph_write_tsv(struct sc_stream *s, const struct sc_csr *g)
+{
+	for (int64_t i = 0; i < g->rows; i++)
+		for (int64_t p = g->indptr[i]; p < g->indptr[i + 1]; p++)
+			if (sc_printf(s, "%lld\t%d\t%.9g\n", (long long)i, g->indices[p],
+				      (double)g->data[p]) < 0)
+				return SC_EIO;
+	return 0;
+}
+
 /* Read count items of size bytes into a buffer grown as data arrives. */
 static int read_grow(struct sc_stream *s, void **p, int64_t count, size_t size, const char *what)
 {
@@ -82,31 +92,22 @@ static int check_payload(struct sc_stream *s, const struct sc_csr *g)
 	return 0;
 }
 
-int sc_graph_read(struct sc_stream *s, struct sc_csr *g, cJSON **hdrp)
+int sc_graph_read_payload(struct sc_stream *s, const cJSON *hdr, struct sc_csr *g)
 {
-	cJSON *hdr = NULL;
 	long long rows, cols, nnz;
 	const char *a, *b, *c;
 	int ret;
 	*g = (struct sc_csr)SC_CSR_INIT;
-	if (hdrp)
-		*hdrp = NULL;
-	if ((ret = sc_hdr_read(s, SC_GRAPH_MAGIC, &hdr)) < 0)
-		goto out;
 	if (sc_json_get_int64(hdr, "rows", 0, INT32_MAX, &rows) < 0 ||
 	    sc_json_get_int64(hdr, "cols", 0, INT32_MAX, &cols) < 0 ||
-	    sc_json_get_int64(hdr, "nnz", 0, SC_GRAPH_MAX_NNZ, &nnz) < 0) {
-		ret = sc_preferr(SC_EINPUT, "'%s': bad %s header", sc_stream_name(s), SC_GRAPH_MAGIC);
-		goto out;
-	}
+	    sc_json_get_int64(hdr, "nnz", 0, SC_GRAPH_MAX_NNZ, &nnz) < 0)
+		return sc_preferr(SC_EINPUT, "'%s': bad %s header", sc_stream_name(s), SC_GRAPH_MAGIC);
 	a = sc_json_get_string(hdr, "indptr");
 	b = sc_json_get_string(hdr, "indices");
 	c = sc_json_get_string(hdr, "data");
-	if (!a || strcmp(a, "i64le") || !b || strcmp(b, "i32le") || !c || strcmp(c, "f32le")) {
-		ret = sc_seterr(SC_EINPUT, "'%s': %s header needs indptr i64le, indices i32le, data "
-				"f32le", sc_stream_name(s), SC_GRAPH_MAGIC);
-		goto out;
-	}
+	if (!a || strcmp(a, "i64le") || !b || strcmp(b, "i32le") || !c || strcmp(c, "f32le"))
+		return sc_seterr(SC_EINPUT, "'%s': %s header needs indptr i64le, indices i32le, data "
+				 "f32le", sc_stream_name(s), SC_GRAPH_MAGIC);
 	g->rows = rows;
 	g->cols = cols;
 	g->nnz = nnz;
@@ -126,14 +127,28 @@ int sc_graph_read(struct sc_stream *s, struct sc_csr *g, cJSON **hdrp)
 				sc_stream_name(s), SC_GRAPH_MAGIC);
 		goto out;
 	}
-	if (hdrp) {
-		*hdrp = hdr;
-		hdr = NULL;
-	}
 	ret = 0;
 out:
 	if (ret < 0)
 		sc_csr_release(g);
+	return ret;
+}
+
+int sc_graph_read(struct sc_stream *s, struct sc_csr *g, cJSON **hdrp)
+{
+	cJSON *hdr = NULL;
+	int ret;
+	*g = (struct sc_csr)SC_CSR_INIT;
+	if (hdrp)
+		*hdrp = NULL;
+	if ((ret = sc_hdr_read(s, SC_GRAPH_MAGIC, &hdr)) < 0 ||
+	    (ret = sc_graph_read_payload(s, hdr, g)) < 0)
+		goto out;
+	if (hdrp) {
+		*hdrp = hdr;
+		hdr = NULL;
+	}
+out:
 	cJSON_Delete(hdr);
 	return ret;
 }

@@ -50,6 +50,24 @@ out:
 	return ret;
 }
 
+int sc_knn_write_tsv(struct sc_stream *s, const struct sc_knn *g)
+{
+	struct sc_buf b = SC_BUF_INIT;
+	int ret = 0;
+	for (int64_t i = 0; i < g->n && ret == 0; i++) {
+		b.len = 0;
+		ret = sc_buf_addf(&b, "%lld", (long long)i);
+		for (int j = 0; j < g->k && ret == 0; j++)
+			ret = sc_buf_addf(&b, "\t%d", g->idx[i * g->k + j]);
+		if (ret == 0)
+			ret = sc_buf_add(&b, "\n", 1);
+		if (ret == 0)
+			ret = sc_write(s, b.data, b.len);
+	}
+	sc_buf_release(&b);
+	return ret;
+}
+
 static int check_header(struct sc_stream *s, const cJSON *hdr, long long *n, long long *k,
 			enum sc_knn_metric *metric)
 {
@@ -88,19 +106,16 @@ static int check_row(struct sc_stream *s, int64_t i, int64_t n, int k, const int
 	return 0;
 }
 
-int sc_knn_read(struct sc_stream *s, struct sc_knn *g, enum sc_knn_metric *metric, cJSON **hdrp)
+int sc_knn_read_payload(struct sc_stream *s, const cJSON *hdr, struct sc_knn *g,
+			enum sc_knn_metric *metric)
 {
-	cJSON *hdr = NULL;
 	char *buf = NULL;
 	long long n, k;
 	int64_t cap = 0, done = 0;
 	enum sc_knn_metric mt;
 	int ret;
 	*g = (struct sc_knn)SC_KNN_INIT;
-	if (hdrp)
-		*hdrp = NULL;
-	if ((ret = sc_hdr_read(s, SC_KNN_MAGIC, &hdr)) < 0 ||
-	    (ret = check_header(s, hdr, &n, &k, &mt)) < 0)
+	if ((ret = check_header(s, hdr, &n, &k, &mt)) < 0)
 		goto out;
 	ret = SC_ENOMEM;
 	if (!(buf = sc_malloc((size_t)k * 8 + 1, 1)))
@@ -143,15 +158,29 @@ int sc_knn_read(struct sc_stream *s, struct sc_knn *g, enum sc_knn_metric *metri
 	}
 	if (metric)
 		*metric = mt;
-	if (hdrp) {
-		*hdrp = hdr;
-		hdr = NULL;
-	}
 	ret = 0;
 out:
 	if (ret < 0)
 		sc_knn_release(g);
-	cJSON_Delete(hdr);
 	free(buf);
+	return ret;
+}
+
+int sc_knn_read(struct sc_stream *s, struct sc_knn *g, enum sc_knn_metric *metric, cJSON **hdrp)
+{
+	cJSON *hdr = NULL;
+	int ret;
+	*g = (struct sc_knn)SC_KNN_INIT;
+	if (hdrp)
+		*hdrp = NULL;
+	if ((ret = sc_hdr_read(s, SC_KNN_MAGIC, &hdr)) < 0 ||
+	    (ret = sc_knn_read_payload(s, hdr, g, metric)) < 0)
+		goto out;
+	if (hdrp) {
+		*hdrp = hdr;
+		hdr = NULL;
+	}
+out:
+	cJSON_Delete(hdr);
 	return ret;
 }

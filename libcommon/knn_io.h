@@ -16,10 +16,17 @@
  * rows. */
 int sc_knn_write(struct sc_stream *s, const struct sc_knn *g, enum sc_knn_metric metric,
 		 const cJSON *extra) SC_RESULT_USED;
+/* Text form, the layout of the golden files: "i<TAB>j1<TAB>...<TAB>jk" per row (indices only). */
+int sc_knn_write_tsv(struct sc_stream *s, const struct sc_knn *g) SC_RESULT_USED;
 /* Read and validate a whole stream: indices in [0, n) and never the row itself, distances
  * finite, >= 0 and non-decreasing, nothing after the payload. *hdr (if hdr is not NULL)
  * receives the header object (caller owns); *metric (if not NULL) its metric. */
 int sc_knn_read(struct sc_stream *s, struct sc_knn *g, enum sc_knn_metric *metric,
 		cJSON **hdr) SC_RESULT_USED;
+
+/* The same after the caller read the header line itself (sc_hdr_read_any, to sniff the
+ * magic); hdr is borrowed. */
+int sc_knn_read_payload(struct sc_stream *s, const cJSON *hdr, struct sc_knn *g,
+			enum sc_knn_metric *metric) SC_RESULT_USED;
 
 #endif

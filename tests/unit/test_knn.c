@@ -159,8 +159,70 @@ static void test_umap(void)
 	sc_knn_release(&g);
 }
 
+static void test_approx(void)
+{
+	struct sc_rng r;
+	int64_t n = 4000, d = 12;
+	float *x = malloc(sizeof(float) * (size_t)(n * d));
+	struct sc_knn a = SC_KNN_INIT, b = SC_KNN_INIT;
+	struct sc_knn_approx_opts o;
+	double rec = 0, rec_all = 0;
+	sc_rng_seed(&r, 5);
+	for (int64_t i = 0; i < n * d; i++)
+		x[i] = (float)(sc_rng_normal(&r) + 4 * ((i / d) % 7 == i % d % 7));
+	sc_knn_approx_defaults(&o);
+	o.seed = 3;
+	ok(sc_knn_approx(x, n, d, 10, SC_KNN_EUCLIDEAN, &o, 1, &a) == 0 &&
+	   sc_knn_approx(x, n, d, 10, SC_KNN_EUCLIDEAN, &o, 3, &b) == 0 &&
+	   memcmp(a.idx, b.idx, sizeof(int32_t) * (size_t)(n * 10)) == 0 &&
+	   memcmp(a.dist, b.dist, sizeof(float) * (size_t)(n * 10)) == 0,
+	   "approximate search identical for 1 and 3 threads");
+	ok(sc_knn_recall(x, d, SC_KNN_EUCLIDEAN, &a, 500, 1, 2, &rec) == 0 && rec >= 0.9,
+	   "approximate recall@10 on 500 sampled rows >= 0.9 (%.4f)", rec);
+	ok(sc_knn_recall(x, d, SC_KNN_EUCLIDEAN, &a, n, 1, 2, &rec_all) == 0 && rec_all >= 0.9,
+	   "recall on all rows >= 0.9 (%.4f)", rec_all);
+	{
+		struct sc_knn c = SC_KNN_INIT, e = SC_KNN_INIT;
+		double rr = 0;
+		o.refine = 1;
+		o.probes = 2;
+		ok(sc_knn_approx(x, n, d, 10, SC_KNN_EUCLIDEAN, &o, 1, &c) == 0 &&
+		   sc_knn_approx(x, n, d, 10, SC_KNN_EUCLIDEAN, &o, 2, &e) == 0 &&
+		   memcmp(c.idx, e.idx, sizeof(int32_t) * (size_t)(n * 10)) == 0,
+		   "refined search identical for 1 and 2 threads");
+		double r0 = 0;
+		o.refine = 0;
+		sc_knn_release(&e);
+		ok(sc_knn_approx(x, n, d, 10, SC_KNN_EUCLIDEAN, &o, 2, &e) == 0 &&
+		   sc_knn_recall(x, d, SC_KNN_EUCLIDEAN, &c, n, 1, 2, &rr) == 0 &&
+		   sc_knn_recall(x, d, SC_KNN_EUCLIDEAN, &e, n, 1, 2, &r0) == 0 && rr > r0,
+		   "2 probes: refinement raises recall (%.4f -> %.4f)", r0, rr);
+		int never_worse = 1;
+		for (int64_t i = 0; i < n * 10; i++)
+			never_worse &= c.dist[i] <= e.dist[i];
+		ok(never_worse, "refinement never lengthens the j-th neighbour distance");
+		sc_knn_release(&c);
+		sc_knn_release(&e);
+		o.refine = 0;
+	}
+	int sorted = 1;
+	for (int64_t i = 0; i < n; i++)
+		for (int j = 0; j < 10; j++)
+			sorted &= a.idx[i * 10 + j] != i && a.idx[i * 10 + j] >= 0 &&
+				  (j == 0 || a.dist[i * 10 + j] >= a.dist[i * 10 + j - 1]);
+	ok(sorted, "approximate rows valid: no self, sorted distances");
+	sc_knn_release(&b);
+	ok(sc_knn_exact(x, n, d, 10, SC_KNN_EUCLIDEAN, 2, &b) == 0 &&
+	   sc_knn_recall(x, d, SC_KNN_EUCLIDEAN, &b, n, 1, 2, &rec) == 0 && rec == 1.0,
+	   "exact search has recall 1");
+	sc_knn_release(&a);
+	sc_knn_release(&b);
+	free(x);
+}
+
 int main(void)
 {
+	test_approx();
 	test_exact(300, 7, 5, 0, 1);
 	test_exact(1100, 13, 15, 0, 2);
 	test_exact(600, 50, 30, 1, 3);
