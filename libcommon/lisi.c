@@ -240,7 +240,7 @@ out:
 }
 
 int sc_lisi_knn(const int32_t *idx, const float *dist, int64_t n, int64_t k, const int32_t *cls,
-		int32_t n_classes, double *lisi)
+		int32_t n_classes, double perplexity, double *lisi)
 {
 	int ret = SC_ENOMEM;
 	double *p = sc_malloc((size_t)k, sizeof(double)), *dd = sc_malloc((size_t)k, sizeof(double));
@@ -253,7 +253,7 @@ int sc_lisi_knn(const int32_t *idx, const float *dist, int64_t n, int64_t k, con
 			c[j] = (v == i || v < 0) ? -1 : cls[v];
 			dd[j] = dist[i * k + j];
 		}
-		lisi[i] = 1.0 / sc_lisi_simpson(dd, c, k, (double)(k / 3), n_classes, p);
+		lisi[i] = 1.0 / sc_lisi_simpson(dd, c, k, perplexity, n_classes, p);
 	}
 	ret = 0;
 out:

@@ -31,9 +31,11 @@ int sc_lisi_graph_neighbors(const struct sc_csr *g, int64_t k0, int threads, int
 int sc_lisi_graph(const int32_t *idx, const double *dist, const int32_t *count, int64_t n,
 		  int64_t k0, const int32_t *cls, int32_t n_classes, double *lisi) SC_RESULT_USED;
 
-/* Per-cell LISI from a kNN table (n x k, int32 indices, float distances), self masked. */
+/* Per-cell LISI from a kNN table (n x k, int32 indices, float distances), self masked
+ * (entries equal to the row index or negative), with the given perplexity
+ * (scib-metrics: 30 with its self-inclusive 90-NN, i.e. 89 other cells). */
 int sc_lisi_knn(const int32_t *idx, const float *dist, int64_t n, int64_t k, const int32_t *cls,
-		int32_t n_classes, double *lisi) SC_RESULT_USED;
+		int32_t n_classes, double perplexity, double *lisi) SC_RESULT_USED;
 
 /* numpy nanmedian of v (NaN skipped; NaN when nothing is left). Reorders a copy. */
 double sc_nanmedian(const double *v, int64_t n);
