@@ -19,6 +19,8 @@ int sc_graph_write(struct sc_stream *s, const struct sc_csr *g, const cJSON *ext
 /* Read and validate: indptr from 0 to nnz and monotone, indices in range and strictly
  * increasing per row, data finite; nothing after the payload. *hdr as for sc_knn_read. */
 int sc_graph_read(struct sc_stream *s, struct sc_csr *g, cJSON **hdr) SC_RESULT_USED;
+/* The same after the caller read the header line itself; hdr is borrowed. */
+int sc_graph_read_payload(struct sc_stream *s, const cJSON *hdr, struct sc_csr *g) SC_RESULT_USED;
 /* A graph Leiden can use: square, no negative weight, and symmetric (same pattern and values
  * within 1e-6 relative). The message names the first offending entry. */
 int sc_graph_check_symmetric(const struct sc_csr *g) SC_RESULT_USED;

@@ -22,4 +22,9 @@ int sc_knn_write(struct sc_stream *s, const struct sc_knn *g, enum sc_knn_metric
 int sc_knn_read(struct sc_stream *s, struct sc_knn *g, enum sc_knn_metric *metric,
 		cJSON **hdr) SC_RESULT_USED;
 
+/* The same after the caller read the header line itself (sc_hdr_read_any, to sniff the
+ * magic); hdr is borrowed. */
+int sc_knn_read_payload(struct sc_stream *s, const cJSON *hdr, struct sc_knn *g,
+			enum sc_knn_metric *metric) SC_RESULT_USED;
+
 #endif
