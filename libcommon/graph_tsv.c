@@ -109,6 +109,7 @@ int sc_partition_read(struct sc_stream *s, int64_t n, int32_t *ids, int32_t *n_c
 	struct sc_buf line = SC_BUF_INIT;
 	int64_t row = 0;
 	int32_t mx = -1;
+	int seen_line = 0;
 	int ret = 0;
 	for (;;) {
 		ret = sc_getline(s, &line, 1u << 20);
@@ -118,10 +119,23 @@ int sc_partition_read(struct sc_stream *s, int64_t n, int32_t *ids, int32_t *n_c
 			line.data[--line.len] = 0;
 		if (line.len == 0)
 			continue;
-		char *end;
+		char *end, *p = line.data;
+		if (!seen_line++ && (p[0] < '0' || p[0] > '9'))
+			continue; /* a header line such as "cell<TAB>cluster" */
+		char *tab = strchr(p, '\t');
+		if (tab) { /* "row<TAB>id": the row must be the line's position */
+			errno = 0;
+			long long ix = strtoll(p, &end, 10);
+			if (end != tab || errno || ix != row) {
+				ret = sc_seterr(SC_EINPUT, "partition: line %lld: expected row %lld in the first column",
+						(long long)row + 1, (long long)row);
+				goto out;
+			}
+			p = tab + 1;
+		}
 		errno = 0;
-		long long v = strtoll(line.data, &end, 10);
-		if (end == line.data || *end || errno || v < 0 || v > INT32_MAX - 1) {
+		long long v = strtoll(p, &end, 10);
+		if (end == p || *end || errno || v < 0 || v > INT32_MAX - 1) {
 			ret = sc_seterr(SC_EINPUT, "partition: line %lld: expected a cluster id >= 0",
 					(long long)row + 1);
 			goto out;

@@ -430,6 +430,8 @@ int sc_kbet_scib(const struct sc_csr *g, const int32_t *label, int32_t n_labels,
 				 n_batches, alpha, loc, &r);
 		if (ret < 0)
 			goto out;
+		sc_log(3, "kbet: label %d: %lld cells, rejection %.6g", l,
+		       (long long)(lstart[l + 1] - lstart[l]), r);
 		if (per_label)
 			per_label[l] = r;
 		if (!isnan(r)) {
