@@ -1,5 +1,7 @@
 /* Deterministic scib kBET (see kbet.h). */
 #include <math.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -159,8 +161,8 @@ static void lgraph_release(struct lgraph *lg)
 
 struct dscratch {
 	double *cur, *nxt, *acc;
-	int32_t *cl, *nl, *al;
-	unsigned char *inacc, *innxt;
+	int32_t *cl, *nl;
+	unsigned char *innxt;
 	double *hv;
 	int32_t *hi;
 };
@@ -205,41 +207,45 @@ static void heap_offer(double *hv, int32_t *hi, int64_t *hn, int64_t kk, double 
 }
 
 /* Row a of T + ... + T^P: returns the non-zero count (diagonal included) and writes the kk
- * strongest off-diagonal entries' local indices into out (-1 padded). */
+ * strongest off-diagonal entries' local indices into out (-1 padded). The powers before the
+ * last are propagated sparsely; the last one is scattered into the dense accumulator, which
+ * is then scanned once (cheaper than tracking a support that covers most of the label). */
 static int64_t diffuse_row(const struct lgraph *lg, int64_t a, int P, int64_t kk,
 			   struct dscratch *s, int32_t *out)
 {
-	int64_t nc = 0, na = 0;
+	int64_t nc = 0, m = lg->m;
 	for (int64_t p = lg->ptr[a]; p < lg->ptr[a + 1]; p++) {
 		int32_t j = lg->col[p];
 		s->cur[j] = lg->w[p];
 		s->cl[nc++] = j;
 	}
-	for (int step = 1;; step++) {
-		for (int64_t q = 0; q < nc; q++) {
-			int32_t j = s->cl[q];
-			if (!s->inacc[j]) {
-				s->inacc[j] = 1;
-				s->al[na++] = j;
-			}
-			s->acc[j] += s->cur[j];
-		}
-		if (step == P)
-			break;
+	for (int step = 1; step < P; step++) {
+		int last = step == P - 1;
 		int64_t nn = 0;
 		for (int64_t q = 0; q < nc; q++) {
 			int32_t j = s->cl[q];
 			double v = s->cur[j];
-			for (int64_t p = lg->ptr[j]; p < lg->ptr[j + 1]; p++) {
-				int32_t l = lg->col[p];
+			s->acc[j] += v;
+			s->cur[j] = 0;
+			const int32_t *col = lg->col + lg->ptr[j];
+			const double *w = lg->w + lg->ptr[j];
+			int64_t deg = lg->ptr[j + 1] - lg->ptr[j];
+			if (last) {
+				for (int64_t p = 0; p < deg; p++)
+					s->acc[col[p]] += v * w[p];
+				continue;
+			}
+			for (int64_t p = 0; p < deg; p++) {
+				int32_t l = col[p];
 				if (!s->innxt[l]) {
 					s->innxt[l] = 1;
 					s->nl[nn++] = l;
 				}
-				s->nxt[l] += v * lg->w[p];
+				s->nxt[l] += v * w[p];
 			}
-			s->cur[j] = 0;
 		}
+		if (last)
+			break;
 		double *t = s->cur;
 		s->cur = s->nxt;
 		s->nxt = t;
@@ -250,73 +256,124 @@ static int64_t diffuse_row(const struct lgraph *lg, int64_t a, int P, int64_t kk
 		for (int64_t q = 0; q < nc; q++)
 			s->innxt[s->cl[q]] = 0;
 	}
-	for (int64_t q = 0; q < nc; q++)
-		s->cur[s->cl[q]] = 0;
-	int64_t hn = 0;
-	for (int64_t q = 0; q < na; q++) {
-		int32_t j = s->al[q];
-		if (j != a)
-			heap_offer(s->hv, s->hi, &hn, kk, s->acc[j], j);
+	if (P == 1)
+		for (int64_t q = 0; q < nc; q++) {
+			s->acc[s->cl[q]] += s->cur[s->cl[q]];
+			s->cur[s->cl[q]] = 0;
+		}
+	int64_t hn = 0, nz = 0;
+	for (int64_t j = 0; j < m; j++) {
+		double v = s->acc[j];
+		if (v == 0)
+			continue;
+		nz++;
 		s->acc[j] = 0;
-		s->inacc[j] = 0;
+		if (j != a)
+			heap_offer(s->hv, s->hi, &hn, kk, v, (int32_t)j);
 	}
 	for (int64_t q = 0; q < kk; q++)
 		out[q] = q < hn ? s->hi[q] : -1;
-	return na;
+	return nz;
 }
 
-/* Diffusion neighbours of every used cell; returns 0, or 1 when some row never reaches
- * k0 + 1 non-zeros (scib's NeighborsError), or a negative error. */
-static int diffusion_nn(const struct lgraph *lg, int64_t k0, int64_t kk, int32_t *nb)
+struct dctx {
+	const struct lgraph *lg;
+	int64_t kk;
+	int P;
+	int32_t *nb;
+	atomic_long next;
+	int64_t minnz;
+	pthread_mutex_t mu;
+	int err;
+};
+
+static void *diffuse_worker(void *arg)
 {
+	struct dctx *c = arg;
 	struct dscratch s;
-	int64_t m = lg->m;
-	int ret = SC_ENOMEM;
+	int64_t m = c->lg->m, minnz = INT64_MAX;
 	memset(&s, 0, sizeof s);
-	s.cur = sc_calloc((size_t)m, sizeof(double));
-	s.nxt = sc_calloc((size_t)m, sizeof(double));
-	s.acc = sc_calloc((size_t)m, sizeof(double));
-	s.cl = sc_malloc((size_t)m, sizeof(int32_t));
-	s.nl = sc_malloc((size_t)m, sizeof(int32_t));
-	s.al = sc_malloc((size_t)m, sizeof(int32_t));
-	s.inacc = sc_calloc((size_t)m, 1);
-	s.innxt = sc_calloc((size_t)m, 1);
-	s.hv = sc_malloc((size_t)kk + 1, sizeof(double));
-	s.hi = sc_malloc((size_t)kk + 1, sizeof(int32_t));
-	if (!s.cur || !s.nxt || !s.acc || !s.cl || !s.nl || !s.al || !s.inacc || !s.innxt || !s.hv ||
-	    !s.hi)
+	s.cur = calloc((size_t)m, sizeof(double));
+	s.nxt = calloc((size_t)m, sizeof(double));
+	s.acc = calloc((size_t)m, sizeof(double));
+	s.cl = malloc(sizeof(int32_t) * (size_t)m);
+	s.nl = malloc(sizeof(int32_t) * (size_t)m);
+	s.innxt = calloc((size_t)m, 1);
+	s.hv = malloc(sizeof(double) * ((size_t)c->kk + 1));
+	s.hi = malloc(sizeof(int32_t) * ((size_t)c->kk + 1));
+	if (!s.cur || !s.nxt || !s.acc || !s.cl || !s.nl || !s.innxt || !s.hv || !s.hi) {
+		pthread_mutex_lock(&c->mu);
+		c->err = 1;
+		pthread_mutex_unlock(&c->mu);
 		goto out;
-	for (int P = 3; P <= KBET_MAX_POWER; P++) {
-		int64_t minnz = INT64_MAX;
-		for (int64_t a = 0; a < m; a++) {
-			int64_t nz = diffuse_row(lg, a, P, kk, &s, nb + a * kk);
+	}
+	for (;;) {
+		long r0 = atomic_fetch_add(&c->next, 64);
+		if (r0 >= m)
+			break;
+		for (int64_t a = r0; a < r0 + 64 && a < m; a++) {
+			int64_t nz = diffuse_row(c->lg, a, c->P, c->kk, &s, c->nb + a * c->kk);
 			if (nz < minnz)
 				minnz = nz;
 		}
-		if (minnz >= k0 + 1) {
-			ret = 0;
-			goto out;
-		}
 	}
-	ret = 1;
+	pthread_mutex_lock(&c->mu);
+	if (minnz < c->minnz)
+		c->minnz = minnz;
+	pthread_mutex_unlock(&c->mu);
 out:
 	free(s.cur);
 	free(s.nxt);
 	free(s.acc);
 	free(s.cl);
 	free(s.nl);
-	free(s.al);
-	free(s.inacc);
 	free(s.innxt);
 	free(s.hv);
 	free(s.hi);
-	return ret;
+	return NULL;
+}
+
+/* Diffusion neighbours of every used cell; returns 0, or 1 when some row never reaches
+ * k0 + 1 non-zeros (scib's NeighborsError), or a negative error. */
+static int diffusion_nn(const struct lgraph *lg, int64_t k0, int64_t kk, int threads, int32_t *nb)
+{
+	struct dctx c;
+	pthread_t tid[64];
+	int nt = threads < 1 ? 1 : (threads > 64 ? 64 : threads);
+	memset(&c, 0, sizeof c);
+	c.lg = lg;
+	c.kk = kk;
+	c.nb = nb;
+	pthread_mutex_init(&c.mu, NULL);
+	for (int P = 3; P <= KBET_MAX_POWER; P++) {
+		int started = 0;
+		c.P = P;
+		c.minnz = INT64_MAX;
+		atomic_init(&c.next, 0);
+		for (; started < nt - 1; started++)
+			if (pthread_create(&tid[started], NULL, diffuse_worker, &c) != 0)
+				break;
+		diffuse_worker(&c);
+		for (int t = 0; t < started; t++)
+			pthread_join(tid[t], NULL);
+		if (c.err) {
+			pthread_mutex_destroy(&c.mu);
+			return sc_seterr(SC_ENOMEM, "kbet: out of memory in the diffusion");
+		}
+		if (c.minnz >= k0 + 1) {
+			pthread_mutex_destroy(&c.mu);
+			return 0;
+		}
+	}
+	pthread_mutex_destroy(&c.mu);
+	return 1;
 }
 
 /* One label: its rejection rate (NaN when skipped). */
 static int kbet_label(const struct sc_csr *g, const int32_t *cells, int64_t ng,
 		      const int32_t *comp, const int64_t *csize, const int32_t *batch,
-		      int32_t n_batches, double alpha, int32_t *loc, double *rate)
+		      int32_t n_batches, double alpha, int threads, int32_t *loc,
+		      double *rate)
 {
 	int ret = SC_ENOMEM;
 	int64_t *bc = sc_calloc((size_t)n_batches, sizeof(int64_t));
@@ -359,7 +416,7 @@ static int kbet_label(const struct sc_csr *g, const int32_t *cells, int64_t ng,
 	ret = SC_ENOMEM;
 	if (!nb)
 		goto out;
-	ret = diffusion_nn(&lg, k0, k0 - 1, nb);
+	ret = diffusion_nn(&lg, k0, k0 - 1, threads, nb);
 	if (ret < 0)
 		goto out;
 	if (ret == 1) {
@@ -386,8 +443,8 @@ out:
 }
 
 int sc_kbet_scib(const struct sc_csr *g, const int32_t *label, int32_t n_labels,
-		 const int32_t *batch, int32_t n_batches, double alpha, double *per_label,
-		 double *score)
+		 const int32_t *batch, int32_t n_batches, double alpha, int threads,
+		 double *per_label, double *score)
 {
 	int64_t n = g->rows;
 	int ret = SC_ENOMEM;
@@ -427,7 +484,7 @@ int sc_kbet_scib(const struct sc_csr *g, const int32_t *label, int32_t n_labels,
 	for (int32_t l = 0; l < n_labels; l++) {
 		double r;
 		ret = kbet_label(g, order + lstart[l], lstart[l + 1] - lstart[l], comp, csize, batch,
-				 n_batches, alpha, loc, &r);
+				 n_batches, alpha, threads, loc, &r);
 		if (ret < 0)
 			goto out;
 		sc_log(3, "kbet: label %d: %lld cells, rejection %.6g", l,

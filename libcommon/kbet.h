@@ -35,7 +35,7 @@ double sc_kbet_rejection(const int32_t *nb, int64_t m, int64_t kk, const int32_t
 /* The whole scib kBET on connectivities g (symmetric). per_label (may be NULL) receives each
  * label's rejection rate (NaN when skipped). *score = 1 - nanmean (NaN when all skipped). */
 int sc_kbet_scib(const struct sc_csr *g, const int32_t *label, int32_t n_labels,
-		 const int32_t *batch, int32_t n_batches, double alpha, double *per_label,
-		 double *score) SC_RESULT_USED;
+		 const int32_t *batch, int32_t n_batches, double alpha, int threads,
+		 double *per_label, double *score) SC_RESULT_USED;
 
 #endif

@@ -63,11 +63,27 @@ double sc_lisi_simpson(const double *dist, const int32_t *cls, int64_t m, double
 /* Round to 6 significant digits, as C++ stream output (%g) then strtod would. */
 static double round6(double x)
 {
+	static const double p10[23] = { 1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
+					1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22 };
 	if (x == 0 || !isfinite(x))
 		return x;
-	char buf[32];
-	snprintf(buf, sizeof buf, "%.6g", x);
-	return strtod(buf, NULL);
+	double ax = fabs(x);
+	int e = (int)floor(log10(ax)), s = 5 - e;
+	/* the decimal m * 10^-s with m the 6-digit mantissa; exact powers of ten keep this
+	 * equal to what "%.6g" then strtod give, except at exact half-way products */
+	if (s < -22 || s > 22) {
+		char buf[32];
+		snprintf(buf, sizeof buf, "%.6g", x);
+		return strtod(buf, NULL);
+	}
+	double m = s >= 0 ? nearbyint(ax * p10[s]) : nearbyint(ax / p10[-s]);
+	if (m >= 1e6) { /* log10 rounded up to the next decade */
+		char buf[32];
+		snprintf(buf, sizeof buf, "%.6g", x);
+		return strtod(buf, NULL);
+	}
+	double r = s >= 0 ? m / p10[s] : m * p10[-s];
+	return x < 0 ? -r : r;
 }
 
 struct heap_ent {

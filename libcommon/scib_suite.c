@@ -92,6 +92,8 @@ struct run {
 	const struct sc_csr *gp;
 	struct sc_sil_result sil;
 	int32_t *parts; /* NRES x n Leiden partitions (scib sweep) */
+	int32_t *lisi_idx, *lisi_cnt; /* graph LISI neighbours, shared by cLISI and iLISI */
+	double *lisi_dist;
 	int32_t ncl[NRES];
 	double t;
 };
@@ -356,8 +358,6 @@ static int run_lisi(struct run *r, int id, const int32_t *cls, int32_t ncls)
 	const struct sc_scib_input *in = r->in;
 	int64_t n = in->n, k0 = LISI_K0;
 	double *l = sc_malloc((size_t)n, sizeof(double));
-	int32_t *idx = NULL, *cnt = NULL;
-	double *dist = NULL;
 	int ret = SC_ENOMEM, scib = r->o->flavor == SC_SCIB_FLAVOR_SCIB;
 	cJSON *p = NULL;
 	if (!l)
@@ -365,14 +365,21 @@ static int run_lisi(struct run *r, int id, const int32_t *cls, int32_t ncls)
 	if (scib) {
 		if ((ret = need_graph(r)) < 0)
 			goto out;
-		ret = SC_ENOMEM;
-		idx = sc_malloc((size_t)n, (size_t)k0 * sizeof(int32_t));
-		dist = sc_malloc((size_t)n, (size_t)k0 * sizeof(double));
-		cnt = sc_malloc((size_t)n, sizeof(int32_t));
-		if (!idx || !dist || !cnt)
-			goto out;
-		if ((ret = sc_lisi_graph_neighbors(r->gp, k0, r->o->threads, idx, dist, cnt)) < 0 ||
-		    (ret = sc_lisi_graph(idx, dist, cnt, n, k0, cls, ncls, l)) < 0)
+		if (!r->lisi_idx) {
+			ret = SC_ENOMEM;
+			r->lisi_idx = sc_malloc((size_t)n, (size_t)k0 * sizeof(int32_t));
+			r->lisi_dist = sc_malloc((size_t)n, (size_t)k0 * sizeof(double));
+			r->lisi_cnt = sc_malloc((size_t)n, sizeof(int32_t));
+			if (!r->lisi_idx || !r->lisi_dist || !r->lisi_cnt)
+				goto out;
+			ret = sc_lisi_graph_neighbors(r->gp, k0, r->o->threads, r->lisi_idx,
+						      r->lisi_dist, r->lisi_cnt);
+			if (ret < 0)
+				goto out;
+			lap(r, "lisi graph neighbours");
+		}
+		ret = sc_lisi_graph(r->lisi_idx, r->lisi_dist, r->lisi_cnt, n, k0, cls, ncls, l);
+		if (ret < 0)
 			goto out;
 		p = pstr(pnum(pnum(NULL, "k0", (double)k0), "perplexity", (double)(k0 / 3)), "graph",
 			 "connectivities shortest paths");
@@ -394,9 +401,6 @@ static int run_lisi(struct run *r, int id, const int32_t *cls, int32_t ncls)
 out:
 	cJSON_Delete(p);
 	free(l);
-	free(idx);
-	free(dist);
-	free(cnt);
 	return ret;
 }
 
@@ -448,7 +452,8 @@ static int run_kbet(struct run *r)
 	if (ret == 0)
 		ret = sc_conn_umap(&t, &g50);
 	if (ret == 0)
-		ret = sc_kbet_scib(&g50, in->label, in->n_labels, in->batch, in->n_batches, 0.05, per, &v);
+		ret = sc_kbet_scib(&g50, in->label, in->n_labels, in->batch, in->n_batches, 0.05,
+				   r->o->threads, per, &v);
 	sc_knn_release(&t);
 	sc_csr_release(&g50);
 	if (ret == 0) {
@@ -686,5 +691,8 @@ out:
 	sc_csr_release(&r.g15);
 	sc_sil_result_release(&r.sil);
 	free(r.parts);
+	free(r.lisi_idx);
+	free(r.lisi_cnt);
+	free(r.lisi_dist);
 	return ret;
 }
