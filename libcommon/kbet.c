@@ -360,6 +360,8 @@ static int diffusion_nn(const struct lgraph *lg, int64_t k0, int64_t kk, int thr
 			pthread_mutex_destroy(&c.mu);
 			return sc_seterr(SC_ENOMEM, "kbet: out of memory in the diffusion");
 		}
+		sc_log(3, "kbet: %lld cells, power %d, fewest non-zeros %lld (need %lld)",
+		       (long long)lg->m, P, (long long)c.minnz, (long long)k0 + 1);
 		if (c.minnz >= k0 + 1) {
 			pthread_mutex_destroy(&c.mu);
 			return 0;
