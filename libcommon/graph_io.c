@@ -38,6 +38,16 @@ out:
 	return ret;
 }
 
+int sc_graph_write_tsv(struct sc_stream *s, const struct sc_csr *g)
+{
+	for (int64_t i = 0; i < g->rows; i++)
+		for (int64_t p = g->indptr[i]; p < g->indptr[i + 1]; p++)
+			if (sc_printf(s, "%lld\t%d\t%.9g\n", (long long)i, g->indices[p],
+				      (double)g->data[p]) < 0)
+				return SC_EIO;
+	return 0;
+}
+
 /* Read count items of size bytes into a buffer grown as data arrives. */
 static int read_grow(struct sc_stream *s, void **p, int64_t count, size_t size, const char *what)
 {

@@ -16,6 +16,8 @@
 /* Write header (rows, cols, nnz, dtypes, plus the fields of extra, borrowed, may be NULL) and
  * payload. */
 int sc_graph_write(struct sc_stream *s, const struct sc_csr *g, const cJSON *extra) SC_RESULT_USED;
+/* Text form: "i<TAB>j<TAB>w" per stored entry, w as %.9g (float32 round trip). */
+int sc_graph_write_tsv(struct sc_stream *s, const struct sc_csr *g) SC_RESULT_USED;
 /* Read and validate: indptr from 0 to nnz and monotone, indices in range and strictly
  * increasing per row, data finite; nothing after the payload. *hdr as for sc_knn_read. */
 int sc_graph_read(struct sc_stream *s, struct sc_csr *g, cJSON **hdr) SC_RESULT_USED;

@@ -344,9 +344,9 @@ int sc_h5ad_read_obsm(struct sc_h5ad *h, const char *key, struct sc_matrix *out)
 		ret = read_matrix(h, path, what, (uint64_t)1 << 62, out);
 	}
 	if (ret == 0 && out->rows != h->n_obs) {
-		sc_mat_release(out);
 		ret = sc_seterr(SC_EINPUT, "%s: has %lld rows but the file has %lld cells", what,
 				(long long)out->rows, (long long)h->n_obs);
+		sc_mat_release(out);
 	}
 	return ret;
 }

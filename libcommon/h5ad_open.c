@@ -97,30 +97,17 @@ static int check_file(const char *path, struct stat *st)
 	return 0;
 }
 
-struct sc_h5ad *sc_h5ad_open(const char *path, const char *mod)
+/* The common part: open with a file access property list (default or core image). */
+static struct sc_h5ad *open_with(const char *path, const char *mod, hid_t fapl, uint64_t size)
 {
-	struct sc_h5ad *h = NULL;
-	struct stat st;
-	htri_t is;
-
-	h5_quiet();
-	if (check_file(path, &st) < 0)
-		return NULL;
-	is = H5Fis_hdf5(path);
-	if (is <= 0) {
-		if (is < 0)
-			h5_fail(SC_EINPUT, path, "cannot read file");
-		else
-			sc_seterr(SC_EINPUT, "'%s': not an HDF5 file", path);
-		return NULL;
-	}
-	if (!(h = sc_calloc(1, sizeof *h)))
+	struct sc_h5ad *h = sc_calloc(1, sizeof *h);
+	if (!h)
 		return NULL;
 	h->file = h->root = H5I_INVALID_HID;
-	h->file_size = (uint64_t)st.st_size;
+	h->file_size = size;
 	if (!(h->path = sc_strdup(path)))
 		goto fail;
-	h->file = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+	h->file = H5Fopen(path, H5F_ACC_RDONLY, fapl);
 	if (h->file < 0) {
 		char what[300];
 		h5_fmt(what, sizeof what, "'%s'", path);
@@ -136,6 +123,52 @@ struct sc_h5ad *sc_h5ad_open(const char *path, const char *mod)
 fail:
 	sc_h5ad_close(h);
 	return NULL;
+}
+
+struct sc_h5ad *sc_h5ad_open(const char *path, const char *mod)
+{
+	struct stat st;
+	htri_t is;
+
+	h5_quiet();
+	if (check_file(path, &st) < 0)
+		return NULL;
+	is = H5Fis_hdf5(path);
+	if (is <= 0) {
+		if (is < 0)
+			h5_fail(SC_EINPUT, path, "cannot read file");
+		else
+			sc_seterr(SC_EINPUT, "'%s': not an HDF5 file", path);
+		return NULL;
+	}
+	return open_with(path, mod, H5P_DEFAULT, (uint64_t)st.st_size);
+}
+
+struct sc_h5ad *sc_h5ad_open_image(const void *buf, size_t len, const char *name, const char *mod)
+{
+	static const unsigned char sig[8] = { 0x89, 'H', 'D', 'F', '\r', '\n', 0x1a, '\n' };
+	struct sc_h5ad *h = NULL;
+	hid_t fapl;
+	size_t off;
+
+	h5_quiet();
+	if (len == 0)
+		return sc_seterr(SC_EINPUT, "'%s': empty file", name), NULL;
+	/* the superblock sits at 0 or a power of two >= 512 (after a user block) */
+	for (off = 0; off + 8 <= len; off = off ? 2 * off : 512)
+		if (!memcmp((const char *)buf + off, sig, 8))
+			break;
+	if (off + 8 > len)
+		return sc_seterr(SC_EINPUT, "'%s': not an HDF5 file", name), NULL;
+	fapl = H5Pcreate(H5P_FILE_ACCESS);
+	if (fapl < 0 || H5Pset_fapl_core(fapl, 1 << 16, 0) < 0 ||
+	    H5Pset_file_image(fapl, (void *)buf, len) < 0)
+		h5_fail(SC_EINPUT, name, "cannot set up an in-memory file");
+	else
+		h = open_with(name, mod, fapl, (uint64_t)len);
+	if (fapl >= 0)
+		H5Pclose(fapl);
+	return h;
 }
 
 void sc_h5ad_close(struct sc_h5ad *h)

@@ -39,7 +39,7 @@ static herr_t walk_cb(unsigned n, const H5E_error2_t *e, void *data)
 int h5_fail(int code, const char *what, const char *msg)
 {
 	char detail[256] = "";
-	H5Ewalk2(H5E_DEFAULT, H5E_WALK_DOWNWARD, walk_cb, detail);
+	H5Ewalk2(H5E_DEFAULT, H5E_WALK_UPWARD, walk_cb, detail);
 	H5Eclear2(H5E_DEFAULT);
 	if (detail[0])
 		return sc_seterr(code, "%s: %s (hdf5: %s)", what, msg, detail);

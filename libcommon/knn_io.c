@@ -50,6 +50,24 @@ out:
 	return ret;
 }
 
+int sc_knn_write_tsv(struct sc_stream *s, const struct sc_knn *g)
+{
+	struct sc_buf b = SC_BUF_INIT;
+	int ret = 0;
+	for (int64_t i = 0; i < g->n && ret == 0; i++) {
+		b.len = 0;
+		ret = sc_buf_addf(&b, "%lld", (long long)i);
+		for (int j = 0; j < g->k && ret == 0; j++)
+			ret = sc_buf_addf(&b, "\t%d", g->idx[i * g->k + j]);
+		if (ret == 0)
+			ret = sc_buf_add(&b, "\n", 1);
+		if (ret == 0)
+			ret = sc_write(s, b.data, b.len);
+	}
+	sc_buf_release(&b);
+	return ret;
+}
+
 static int check_header(struct sc_stream *s, const cJSON *hdr, long long *n, long long *k,
 			enum sc_knn_metric *metric)
 {

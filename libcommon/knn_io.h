@@ -16,6 +16,8 @@
  * rows. */
 int sc_knn_write(struct sc_stream *s, const struct sc_knn *g, enum sc_knn_metric metric,
 		 const cJSON *extra) SC_RESULT_USED;
+/* Text form, the layout of the golden files: "i<TAB>j1<TAB>...<TAB>jk" per row (indices only). */
+int sc_knn_write_tsv(struct sc_stream *s, const struct sc_knn *g) SC_RESULT_USED;
 /* Read and validate a whole stream: indices in [0, n) and never the row itself, distances
  * finite, >= 0 and non-decreasing, nothing after the payload. *hdr (if hdr is not NULL)
  * receives the header object (caller owns); *metric (if not NULL) its metric. */

@@ -8,6 +8,7 @@
 #ifndef SC_H5AD_H
 #define SC_H5AD_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include <cjson/cJSON.h>
@@ -20,6 +21,9 @@ struct sc_h5ad;
 
 /* Open read-only. mod selects a modality of an .h5mu (NULL: the root / a plain .h5ad). */
 struct sc_h5ad *sc_h5ad_open(const char *path, const char *mod);
+/* The same from an HDF5 file image in memory (buf is copied by HDF5; name is used in
+ * messages). */
+struct sc_h5ad *sc_h5ad_open_image(const void *buf, size_t len, const char *name, const char *mod);
 void sc_h5ad_close(struct sc_h5ad *h);
 int64_t sc_h5ad_n_obs(const struct sc_h5ad *h);
 int64_t sc_h5ad_n_vars(const struct sc_h5ad *h);

@@ -3,7 +3,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "graph_io.h"
+#include "knn_io.h"
 #include "sc_alloc.h"
+#include "sc_matrix.h"
 #include "umap_conn.h"
 
 int sc_conn_kind_parse(const char *s, enum sc_conn_kind *out)
@@ -294,4 +297,116 @@ int sc_knn_to_csr(const struct sc_knn *knn, struct sc_csr *out)
 {
 	*out = (struct sc_csr)SC_CSR_INIT;
 	return directed(knn, knn->dist, out);
+}
+
+int sc_conn_load(struct sc_stream *s, enum sc_conn_kind kind, int scanpy_k, struct sc_csr *out)
+{
+	struct sc_knn g = SC_KNN_INIT, t = SC_KNN_INIT;
+	cJSON *hdr = NULL;
+	char magic[16];
+	int ret;
+	*out = (struct sc_csr)SC_CSR_INIT;
+	if ((ret = sc_hdr_read_any(s, magic, &hdr)) < 0)
+		goto out;
+	if (strcmp(magic, SC_GRAPH_MAGIC) == 0) {
+		if ((ret = sc_graph_read_payload(s, hdr, out)) < 0)
+			goto out;
+		if ((ret = sc_graph_check_symmetric(out)) < 0) {
+			sc_preferr(ret, "'%s'", sc_stream_name(s));
+			goto out;
+		}
+	} else if (strcmp(magic, SC_KNN_MAGIC) == 0) {
+		if ((ret = sc_knn_read_payload(s, hdr, &g, NULL)) < 0)
+			goto out;
+		if (scanpy_k > 0) {
+			if (scanpy_k - 1 > g.k) {
+				ret = sc_seterr(SC_EINPUT, "'%s': scanpy n_neighbors %d needs %d neighbours, "
+						"the stream has %d", sc_stream_name(s), scanpy_k,
+						scanpy_k - 1, g.k);
+				goto out;
+			}
+			if ((ret = sc_knn_truncate(&g, scanpy_k - 1, &t)) < 0)
+				goto out;
+			sc_knn_release(&g);
+			g = t;
+			t = (struct sc_knn)SC_KNN_INIT;
+		}
+		if ((ret = sc_conn_build(&g, kind, out)) < 0)
+			goto out;
+	} else {
+		ret = sc_seterr(SC_EINPUT, "'%s': a %s stream is neither a graph (%s) nor a kNN stream "
+				"(%s)", sc_stream_name(s), magic, SC_GRAPH_MAGIC, SC_KNN_MAGIC);
+	}
+out:
+	if (ret < 0)
+		sc_csr_release(out);
+	sc_knn_release(&g);
+	sc_knn_release(&t);
+	cJSON_Delete(hdr);
+	return ret;
+}
+
+struct kd {
+	float d;
+	int32_t j;
+};
+
+static int kd_cmp(const void *a, const void *b)
+{
+	const struct kd *x = a, *y = b;
+	if (x->d != y->d)
+		return x->d < y->d ? -1 : 1;
+	return (x->j > y->j) - (x->j < y->j);
+}
+
+int sc_csr_to_knn(const struct sc_csr *g, struct sc_knn *out)
+{
+	int64_t k = -1;
+	struct kd *row = NULL;
+	int ret = SC_EINPUT;
+	*out = (struct sc_knn)SC_KNN_INIT;
+	if (g->rows != g->cols || g->rows < 2)
+		return sc_seterr(SC_EINPUT, "a distances graph must be square with 2 or more rows");
+	for (int64_t i = 0; i < g->rows; i++) {
+		int64_t m = 0;
+		for (int64_t p = g->indptr[i]; p < g->indptr[i + 1]; p++)
+			m += g->indices[p] != i;
+		if (k < 0)
+			k = m;
+		if (m != k || m < 1)
+			return sc_seterr(SC_EINPUT, "distances graph row %lld has %lld neighbours, row 0 "
+					 "has %lld: not a kNN graph", (long long)i, (long long)m,
+					 (long long)k);
+	}
+	if (k > SC_KNN_MAX_K)
+		return sc_seterr(SC_EINPUT, "distances graph has %lld neighbours per row (max %d)",
+				 (long long)k, SC_KNN_MAX_K);
+	if (!(row = sc_malloc((size_t)k, sizeof(*row))) || sc_knn_alloc(out, g->rows, (int)k) < 0) {
+		ret = SC_ENOMEM;
+		goto out;
+	}
+	for (int64_t i = 0; i < g->rows; i++) {
+		int64_t m = 0;
+		for (int64_t p = g->indptr[i]; p < g->indptr[i + 1]; p++) {
+			if (g->indices[p] == i)
+				continue;
+			if (!(g->data[p] >= 0) || !isfinite(g->data[p])) {
+				ret = sc_seterr(SC_EINPUT, "distances graph row %lld: negative or non-finite "
+						"distance", (long long)i);
+				goto out;
+			}
+			row[m++] = (struct kd){ g->data[p], g->indices[p] };
+		}
+		qsort(row, (size_t)k, sizeof(*row), kd_cmp);
+		for (int64_t j = 0; j < k; j++) {
+			out->idx[i * k + j] = row[j].j;
+			out->dist[i * k + j] = row[j].d;
+		}
+	}
+	ret = 0;
+out:
+	if (ret < 0)
+		sc_knn_release(out);
+	free(row);
+	return ret;
 }

@@ -19,6 +19,7 @@
 
 #include "knn.h"
 #include "sc_csr.h"
+#include "sc_stream.h"
 
 enum sc_conn_kind {
 	SC_CONN_UMAP = 0,
@@ -40,5 +41,18 @@ int sc_conn_build(const struct sc_knn *knn, enum sc_conn_kind kind, struct sc_cs
 /* scanpy's obsp/distances: the directed kNN distance graph (k entries per row, sorted by
  * column). */
 int sc_knn_to_csr(const struct sc_knn *knn, struct sc_csr *out) SC_RESULT_USED;
+
+/* The inverse of sc_knn_to_csr for a distances graph from another tool (scanpy's
+ * obsp/distances): each row's off-diagonal entries sorted by (distance, column). Every row
+ * must hold the same number of them, at least 1; negative or non-finite distances are
+ * refused. out is caller-owned. */
+int sc_csr_to_knn(const struct sc_csr *g, struct sc_knn *out) SC_RESULT_USED;
+
+/* A graph for clustering from a stream that is either a CSR graph (SCCSR1: validated, then
+ * checked square, symmetric and non-negative) or a kNN stream (SCKNN1: connectivities of the
+ * given kind built from it; scanpy_k > 0 first keeps scanpy_k - 1 neighbours per row, an
+ * error when the stream has fewer). out is caller-owned. */
+int sc_conn_load(struct sc_stream *s, enum sc_conn_kind kind, int scanpy_k,
+		 struct sc_csr *out) SC_RESULT_USED;
 
 #endif

@@ -4,9 +4,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "sc.h"
 #include "sc_simulate.h"
+#include "sim_h5ad.h"
 
 static void usage(FILE *fp)
 {
@@ -14,7 +16,7 @@ static void usage(FILE *fp)
 		"usage: sc-simulate [-n CELLS] [-d DIMS] [--types T] [--batches B] [--seed S]\n"
 		"                   [--embedding observed|latent] [-o FILE] [-z] [--obs-out FILE]\n"
 		"                   [--genes G --counts-out FILE [--var-out FILE]]\n"
-		"                   [--centre-sd X] [--batch-sd X] [--noise-sd X]\n"
+		"                   [--centre-sd X] [--batch-sd X] [--noise-sd X] [--h5ad FILE]\n"
 		"  -n CELLS          cells (default 10000)\n"
 		"  -d DIMS           latent dimensions (default 50)\n"
 		"  --types T         cell types (default 20)    --batches B  batches (default 4)\n"
@@ -23,16 +25,17 @@ static void usage(FILE *fp)
 		"  --obs-out FILE    per-cell JSONL: obs_name, cell_type, batch\n"
 		"  --genes G         also simulate Poisson counts over G genes\n"
 		"  --counts-out FILE counts matrix stream   --var-out FILE  gene table JSONL\n"
+		"  --h5ad FILE       also write an .h5ad (obs, var, obsm X_latent/X_observed, X)\n"
 		"  --seed S          random seed (default 1)\n"
 		"  -q, -v, --progress, --version, -h\n");
 }
 
 enum { O_TYPES = SC_OPT_FIRST_PRIVATE, O_BATCHES, O_GENES, O_EMB, O_OBS, O_COUNTS, O_VAR,
-       O_CSD, O_BSD, O_NSD };
+       O_CSD, O_BSD, O_NSD, O_H5AD };
 
 struct opts {
 	struct sc_sim_params p;
-	const char *out, *obs_out, *counts_out, *var_out;
+	const char *out, *obs_out, *counts_out, *var_out, *h5ad;
 	int z, latent;
 };
 
@@ -49,6 +52,7 @@ static int parse_opts(int argc, char **argv, struct opts *o, int *exit_now)
 		{ "centre-sd", required_argument, NULL, O_CSD },
 		{ "batch-sd", required_argument, NULL, O_BSD },
 		{ "noise-sd", required_argument, NULL, O_NSD },
+		{ "h5ad", required_argument, NULL, O_H5AD },
 		{ "seed", required_argument, NULL, SC_OPT_SEED },
 		{ "output", required_argument, NULL, 'o' },
 		SC_COMMON_LONGOPTS,
@@ -78,6 +82,7 @@ static int parse_opts(int argc, char **argv, struct opts *o, int *exit_now)
 		case O_VAR: o->var_out = optarg; break;
 		case O_CSD: rc = sc_parse_double("--centre-sd", optarg, 0, 1e6, &o->p.centre_sd); break;
 		case O_BSD: rc = sc_parse_double("--batch-sd", optarg, 0, 1e6, &o->p.batch_sd); break;
+		case O_H5AD: o->h5ad = optarg; break;
 		case O_NSD: rc = sc_parse_double("--noise-sd", optarg, 0, 1e6, &o->p.noise_sd); break;
 		case SC_OPT_SEED: rc = sc_parse_long("--seed", optarg, 0, INT64_MAX, &v); o->p.seed = (uint64_t)v; break;
 		default: return sc_seterr(SC_EUSAGE, "unknown option");
@@ -134,20 +139,23 @@ int main(int argc, char **argv)
 		return sc_usage_error(usage, "%s", sc_errmsg());
 	if (exit_now)
 		return SC_EXIT_OK;
-	if (!(out = sc_open(o.out, o.z ? "wz" : "w")) ||
-	    (o.obs_out && !(obs = sc_open(o.obs_out, "w"))) ||
+	if ((!o.h5ad || o.out) && !(out = sc_open(o.out, o.z ? "wz" : "w")))
+		goto fail;
+	if ((o.obs_out && !(obs = sc_open(o.obs_out, "w"))) ||
 	    (o.counts_out && !(cnt = sc_open(o.counts_out, o.z ? "wz" : "w"))) ||
 	    (o.var_out && !(var = sc_open(o.var_out, "w"))))
 		goto fail;
-	if (!o.out && sc_stream_isatty(out)) {
+	if (out && !o.out && sc_stream_isatty(out)) {
 		sc_seterr(SC_EUSAGE, "refusing to write a binary stream to a terminal (use -o)");
 		goto fail;
 	}
 	if (sc_sim_run(&o.p, &sim) < 0)
 		goto fail;
+	if (o.h5ad && sc_sim_write_h5ad(&sim, o.h5ad) < 0)
+		goto fail;
 	m1 = meta(&o, o.latent ? "latent" : "observed");
-	if (sc_mat_write_header(out, sim.n, sim.d, m1) < 0 ||
-	    sc_mat_write_rows(out, o.latent ? sim.latent : sim.observed, sim.n, sim.d) < 0)
+	if (out && (sc_mat_write_header(out, sim.n, sim.d, m1) < 0 ||
+	    sc_mat_write_rows(out, o.latent ? sim.latent : sim.observed, sim.n, sim.d) < 0))
 		goto fail;
 	if (obs && write_obs(obs, &sim) < 0)
 		goto fail;
@@ -162,6 +170,8 @@ int main(int argc, char **argv)
 	if (sc_close(var) < 0 || (var = NULL, sc_close(cnt) < 0) || (cnt = NULL, sc_close(obs) < 0) ||
 	    (obs = NULL, sc_close(out) < 0)) {
 		out = NULL;
+		if (o.h5ad)
+			unlink(o.h5ad);
 		goto fail;
 	}
 	out = NULL;

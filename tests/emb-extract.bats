@@ -1,0 +1,195 @@
+#!/usr/bin/env bats
+# emb-extract: options, outputs (matrix stream, obs/var JSONL, --list) and bad input.
+# Conformance with anndata's reading of ../shared/data is in h5ad-conformance.bats.
+load helpers/sc
+
+PBMC=atlastb_pbmc68k_batch.h5ad
+
+# A bad-input run: exit 2, exactly one line on stderr matching $2, no output left behind.
+bad_input() {
+	local pattern=$1
+	shift
+	run --separate-stderr emb-extract "$@"
+	assert_status 2
+	[ -z "$output" ]
+	[ "$(printf '%s\n' "$stderr" | wc -l)" -eq 1 ] || { echo "stderr: $stderr"; return 1; }
+	[[ "$stderr" == emb-extract:* ]]
+	[[ "$stderr" == *$pattern* ]] || { echo "stderr: $stderr"; return 1; }
+	[ ! -e "$T/out" ] && [ ! -e "$T/obs.jsonl" ]
+	[ -z "$(ls "$T" | grep '\.tmp')" ]
+}
+
+@test "no arguments, no mode, two modes: usage errors (exit 2)" {
+	run emb-extract
+	assert_status 2
+	need_shared
+	run emb-extract "$DATA/$PBMC"
+	assert_status 2
+	[[ "$output" == *"nothing to extract"* ]]
+	run emb-extract --X --obsm X_pca "$DATA/$PBMC"
+	assert_status 2
+	[[ "$output" == *exclusive* ]]
+	run emb-extract --list --X "$DATA/$PBMC"
+	assert_status 2
+	run emb-extract --X --obs bulk_labels "$DATA/$PBMC"
+	assert_status 2
+	[[ "$output" == *--obs-out* ]]
+	run emb-extract --max-gb -1 --X "$DATA/$PBMC"
+	assert_status 2
+}
+
+@test "missing file: exit 2, one line, nothing written" {
+	bad_input "No such file" --obsm X_pca -o "$T/out" "$T/nope.h5ad"
+}
+
+@test "not an HDF5 file: exit 2, one line" {
+	printf 'this is not hdf5\n' >"$T/text.h5ad"
+	bad_input "not an HDF5 file" --obsm X_pca -o "$T/out" "$T/text.h5ad"
+}
+
+@test "empty file: exit 2, one line" {
+	: >"$T/empty.h5ad"
+	bad_input "empty file" --X -o "$T/out" "$T/empty.h5ad"
+}
+
+@test "truncated h5ad: exit 2, one line, nothing written" {
+	need_shared
+	for n in 100 5000 300000 2000000; do
+		head -c $n "$DATA/$PBMC" >"$T/trunc.h5ad"
+		bad_input "trunc" --obsm X_pca -o "$T/out" --obs-out "$T/obs.jsonl" --all-obs "$T/trunc.h5ad"
+	done
+}
+
+@test "missing obsm key names it and lists what exists" {
+	need_shared
+	bad_input "obsm key 'X_nope' not found (available: X_pca, X_umap)" --obsm X_nope -o "$T/out" "$DATA/$PBMC"
+	bad_input "obsm key 'X_nope' not found (available: X_pca, X_umap)" --obsm X_nope -o "$T/out" \
+		"$DATA/scanpy_pbmc68k_reduced.h5ad"
+}
+
+@test "missing obs column names it and lists what exists; no matrix is left either" {
+	need_shared
+	bad_input "obs column 'celltype' not found (available: bulk_labels, n_genes" \
+		--obsm X_pca -o "$T/out" --obs bulk_labels,celltype --obs-out "$T/obs.jsonl" "$DATA/$PBMC"
+}
+
+@test "missing layer and missing modality are input errors" {
+	need_shared
+	bad_input "layer 'nope' not found (available: counts, normcounts)" --layer nope -o "$T/out" "$DATA/$PBMC"
+	bad_input "no modality 'rna'" --mod rna --X -o "$T/out" "$DATA/$PBMC"
+}
+
+@test "--max-gb refuses a densification past the limit with the sizes in the message" {
+	need_shared
+	bad_input "over the memory limit" --X --max-gb 0.01 -o "$T/out" "$DATA/scgen_kang_valid.h5ad"
+	[[ "$stderr" == *"1975 x 6998"* ]]
+	run -0 emb-extract --X --max-gb 0.06 -o "$T/out" "$DATA/scgen_kang_valid.h5ad"
+}
+
+@test "matrix stream header records source, key and sizes; stdout works" {
+	need_shared
+	run -0 emb-extract --obsm X_umap "$DATA/$PBMC" -o "$T/u.scmat"
+	hdr=$(head -1 "$T/u.scmat")
+	[[ "$hdr" == "SCMAT1 {"* ]]
+	h=${hdr#SCMAT1 }
+	[ "$(jq -r .key <<<"$h")" = obsm/X_umap ]
+	[ "$(jq -r .source <<<"$h")" = "$DATA/$PBMC" ]
+	[ "$(jq -c '[.rows, .cols, .n_obs, .n_vars]' <<<"$h")" = "[700,2,700,765]" ]
+	[ "$(stat -c %s "$T/u.scmat")" -eq $((${#hdr} + 1 + 700 * 2 * 4)) ]
+	emb-extract --obsm X_umap "$DATA/$PBMC" >"$T/stdout.scmat"
+	cmp "$T/u.scmat" "$T/stdout.scmat"
+}
+
+@test "-z writes zstd that reads back to the same matrix" {
+	need_shared
+	emb-extract --obsm X_pca -o "$T/p.scmat" "$DATA/$PBMC"
+	emb-extract --obsm X_pca -z -o "$T/z.scmat" "$DATA/$PBMC"
+	emb-extract --obsm X_pca -o "$T/y.scmat.zst" "$DATA/$PBMC"
+	[ "$(head -c 4 "$T/z.scmat" | od -An -tx1 | tr -d ' ')" = 28b52ffd ]
+	[ "$(mat-info "$T/p.scmat" | jq -c 'del(.header)')" = "$(mat-info "$T/z.scmat" | jq -c 'del(.header)')" ]
+	[ "$(mat-info "$T/p.scmat" | jq -c 'del(.header)')" = "$(mat-info "$T/y.scmat.zst" | jq -c 'del(.header)')" ]
+}
+
+@test "obs table: names in row order, typed values, missing as null" {
+	need_shared
+	run -0 emb-extract --obsm X_pca -o "$T/m" --obs na_column,n_genes,percent_mito,is_cd14_mono,na_str_column \
+		--obs-out "$T/obs.jsonl" "$DATA/$PBMC"
+	[ "$(wc -l <"$T/obs.jsonl")" -eq 700 ]
+	row=$(sed -n 2p "$T/obs.jsonl")
+	[ "$(jq -c 'keys_unsorted' <<<"$row")" = '["obs_name","na_column","n_genes","percent_mito","is_cd14_mono","na_str_column"]' ]
+	[ "$(jq -c '[.obs_name, .na_column, .n_genes, .is_cd14_mono, .na_str_column]' <<<"$row")" = \
+		'["AAATTCGATGCACA-1",null,1080,false,"nan"]' ]
+	[ "$(jq '.percent_mito | type' <<<"$row")" = '"number"' ]
+	grep -q '"n_counts":2557.0' < <(emb-extract --obs n_counts "$DATA/$PBMC")
+	[ "$(jq -s 'map(select(.na_column == null)) | length' "$T/obs.jsonl")" -gt 0 ]
+}
+
+@test "obs table alone goes to -o or stdout; --var-out writes var_name rows" {
+	need_shared
+	run -0 emb-extract --obs phase -o "$T/o.jsonl" "$DATA/scanpy_pbmc68k_reduced.h5ad"
+	[ "$(jq -s -c '[.[0].phase, length]' "$T/o.jsonl")" = '["G1",700]' ]
+	run -0 emb-extract --all-var --var-out "$T/v.jsonl" --obs-out "$T/o2.jsonl" "$DATA/scgen_kang_valid.h5ad"
+	[ "$(wc -l <"$T/v.jsonl")" -eq 6998 ]
+	[ "$(wc -l <"$T/o2.jsonl")" -eq 1975 ]
+	[ "$(head -1 "$T/v.jsonl" | jq -r 'keys_unsorted[0]')" = var_name ]
+	run -0 emb-extract --var feature_name "$DATA/cellxgene_example_with_labels.h5ad"
+	[ "${#lines[@]}" -eq 143 ]
+	[ "$(jq -r '.feature_name | type' <<<"${lines[0]}")" = string ]
+}
+
+@test "--list describes X, layers, obsm, obsp and columns as JSONL" {
+	need_shared
+	run -0 emb-extract --list "$DATA/$PBMC"
+	jq -e . <<<"$output" >/dev/null
+	[ "$(head -1 <<<"$output" | jq -r .layout)" = "anndata>=0.8" ]
+	[ "$(jq -c 'select(.kind == "obsm" and .key == "X_pca") | .shape' <<<"$output")" = "[700,50]" ]
+	[ "$(jq -c 'select(.kind == "layer") | .key' <<<"$output" | tr '\n' ' ')" = '"counts" "normcounts" ' ]
+	[ "$(jq -c 'select(.kind == "obsp" and .key == "distances") | [.format, .nnz]' <<<"$output")" = '["csr",9800]' ]
+	[ "$(jq -c 'select(.kind == "obs" and .column == "na_column") | [.type, .n_categories, .n_missing]' <<<"$output")" = '["categorical",9,240]' ]
+	run -0 emb-extract --list "$DATA/scanpy_pbmc68k_reduced.h5ad"
+	[ "$(head -1 <<<"$output" | jq -r .layout)" = "anndata<=0.6" ]
+	[ "$(jq -c 'select(.kind == "obsp") | .key' <<<"$output" | wc -l)" -eq 2 ]
+	run -0 emb-extract --list "$DATA/cellxgene_example_with_labels.h5ad"
+	[ "$(head -1 <<<"$output" | jq -r .layout)" = "anndata-0.7" ]
+}
+
+@test "layers: int64 counts and a dense layer come out as float32 of the right shape" {
+	need_shared
+	run -0 emb-extract --layer counts -o "$T/c.scmat" "$DATA/$PBMC"
+	run -0 mat-info "$T/c.scmat"
+	[ "$(jq -c '[.rows, .cols, .nan]' <<<"$output")" = "[700,765,0]" ]
+	run -0 emb-extract --layer logcounts -o "$T/l.scmat" "$DATA/openproblems_pancreas_669.h5ad"
+	run -0 mat-info "$T/l.scmat"
+	[ "$(jq -c '[.rows, .cols]' <<<"$output")" = "[669,296]" ]
+}
+
+# The payload of a matrix stream (everything after the header line).
+payload() { tail -c +$(($(head -1 "$1" | wc -c) + 1)) "$1"; }
+
+@test "round trip: sc-simulate --h5ad reads back exactly (embeddings, X counts, obs, var)" {
+	run -0 sc-simulate -n 300 -d 6 --types 4 --batches 3 --genes 40 --seed 9 --h5ad "$T/s.h5ad" \
+		-o "$T/obs.scmat" --obs-out "$T/obs.jsonl" --counts-out "$T/c.scmat" --var-out "$T/var.jsonl"
+	sc-simulate -n 300 -d 6 --types 4 --batches 3 --seed 9 --embedding latent -o "$T/lat.scmat"
+	emb-extract --obsm X_observed -o "$T/e1" "$T/s.h5ad"
+	emb-extract --obsm X_latent -o "$T/e2" "$T/s.h5ad"
+	emb-extract --X -o "$T/x" "$T/s.h5ad"
+	cmp <(payload "$T/obs.scmat") <(payload "$T/e1")
+	cmp <(payload "$T/lat.scmat") <(payload "$T/e2")
+	cmp <(payload "$T/c.scmat") <(payload "$T/x")
+	emb-extract --all-obs --obs-out "$T/o2.jsonl" --var-out "$T/v2.jsonl" "$T/s.h5ad"
+	cmp "$T/obs.jsonl" "$T/o2.jsonl"
+	cmp "$T/var.jsonl" "$T/v2.jsonl"
+	run -0 emb-extract --list "$T/s.h5ad"
+	[ "$(jq -c 'select(.kind == "obs") | [.column, .n_categories]' <<<"$output" | tr -d '\n')" = '["cell_type",4]["batch",3]' ]
+	[ "$(ls "$T" | grep -c tmp)" -eq 0 ]
+}
+
+@test "sc-simulate --h5ad without counts has no X and an empty var" {
+	run -0 sc-simulate -n 50 -d 3 --seed 2 --h5ad "$T/s.h5ad"
+	[ -z "$output" ]
+	run -0 emb-extract --list "$T/s.h5ad"
+	[ "$(head -1 <<<"$output" | jq -c '[.n_obs, .n_vars]')" = "[50,0]" ]
+	run emb-extract --X -o "$T/x" "$T/s.h5ad"
+	assert_status 2
+	[[ "$output" == *"no X matrix"* ]]
+}
