@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "sc.h"
@@ -118,6 +119,14 @@ static int check_opts(struct opts *o)
 	return 0;
 }
 
+/* Whether output path names the input file (which a rename would replace). */
+static int same_file(const char *out, const char *in)
+{
+	struct stat a, b;
+	return out && strcmp(out, "-") && stat(out, &a) == 0 && stat(in, &b) == 0 &&
+	       a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+}
+
 static struct sc_stream *open_out(const char *path, int zstd)
 {
 	struct sc_stream *s = sc_open(path ? path : "-", zstd ? "wz" : "w");
@@ -166,6 +175,8 @@ int main(int argc, char **argv)
 		return rc;
 	if ((rc = check_opts(&o)) != 0)
 		return rc;
+	if (same_file(o.out, o.input) || same_file(o.obs_out, o.input) || same_file(o.var_out, o.input))
+		return sc_usage_error(usage, "an output would replace the input '%s'", o.input);
 	/* read everything first: a missing key fails before any output exists */
 	if (!(h = sc_h5ad_open(o.input, o.mod)))
 		goto lib_fail;
