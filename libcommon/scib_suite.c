@@ -223,6 +223,11 @@ static int run_silhouettes(struct run *r)
 	if (ret == 0) {
 		double s = sc_now() - r->t;
 		sc_log(2, "silhouette: %.3f s, %.3f GFLOP/s", s, s > 0 ? r->sil.flops / s / 1e9 : 0);
+		if (r->o->sgemm_reference) {
+			int64_t m = in->n < 20000 ? in->n : 20000;
+			sc_log(2, "sgemm reference (same tiles, %lld rows): %.3f GFLOP/s", (long long)m,
+			       sc_silhouette_sgemm_gflops(in->x, m, in->d, r->o->threads));
+		}
 		r->t = sc_now();
 	}
 	return ret;

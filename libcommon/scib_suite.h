@@ -51,6 +51,7 @@ struct sc_scib_opts {
 	unsigned char want[SC_M_COUNT]; /* metrics to compute */
 	double w_bio, w_batch;          /* aggregate weights (0.6, 0.4) */
 	int threads;
+	int sgemm_reference; /* also time plain sgemm over the same tiles (logged with -v) */
 	const char *dataset, *model;
 };
 

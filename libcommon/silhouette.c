@@ -11,6 +11,7 @@
 #endif
 
 #include "sc_alloc.h"
+#include "sc_progress.h"
 #include "silhouette.h"
 
 #define TILE_R 128
@@ -32,6 +33,7 @@ struct sil_ctx {
 	atomic_long next;
 	int64_t nblocks;
 	int err;
+	int sgemm_only; /* calibration: the tiles' sgemm calls alone */
 };
 
 /* out[k] = sqrt(max(0, ni + nj[k] - 2 g[k])). */
@@ -140,7 +142,7 @@ static void *worker(void *arg)
 			cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)(r1 - r0),
 				    (int)(c1 - c0), (int)c->d, 1.0f, c->xp + r0 * c->d, (int)c->d,
 				    c->xp + c0 * c->d, (int)c->d, 0.0f, g, (int)(c1 - c0));
-			for (int64_t i = r0; i < r1; i++)
+			for (int64_t i = r0; i < r1 && !c->sgemm_only; i++)
 				row_block(c, i, g + (i - r0) * (c1 - c0), c0, c1, dbuf);
 		}
 	}
@@ -389,4 +391,32 @@ out:
 	free(nb);
 	free(seen);
 	return res;
+}
+
+double sc_silhouette_sgemm_gflops(const float *x, int64_t n, int64_t d, int threads)
+{
+	struct sil_ctx c;
+	pthread_t tid[64];
+	int nt = threads < 1 ? 1 : (threads > 64 ? 64 : threads), started = 0;
+	int blas_threads = openblas_get_num_threads();
+	if (n < 1 || d < 1 || n > INT32_MAX || d > INT32_MAX)
+		return NAN;
+	memset(&c, 0, sizeof c);
+	c.n = n;
+	c.d = d;
+	c.xp = (float *)x; /* only read */
+	c.sgemm_only = 1;
+	c.nblocks = (n + TILE_R - 1) / TILE_R;
+	atomic_init(&c.next, 0);
+	openblas_set_num_threads(1);
+	double t0 = sc_now();
+	for (; started < nt - 1; started++)
+		if (pthread_create(&tid[started], NULL, worker, &c) != 0)
+			break;
+	worker(&c);
+	for (int t = 0; t < started; t++)
+		pthread_join(tid[t], NULL);
+	double s = sc_now() - t0;
+	openblas_set_num_threads(blas_threads);
+	return c.err || s <= 0 ? NAN : 2.0 * (double)n * (double)n * (double)d / s / 1e9;
 }

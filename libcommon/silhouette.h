@@ -54,4 +54,8 @@ double sc_silhouette_batch_score(const double *s, const int32_t *label, int32_t 
 				 const int32_t *batch, int32_t n_batches, int64_t n, int scale,
 				 int32_t *n_kept);
 
+/* Calibration for benchmarks: GFLOP/s of the same tiled sgemm calls on the n x d rows of x
+ * (2 n^2 d flops), without the distance work. NAN on bad sizes or allocation failure. */
+double sc_silhouette_sgemm_gflops(const float *x, int64_t n, int64_t d, int threads);
+
 #endif

@@ -17,7 +17,8 @@ static void usage(FILE *fp)
 		"                  [--flavor scib|scib-metrics] [--preset scib|czbenchmarks]\n"
 		"                  [--metrics LIST] [--weights BIO,BATCH] [--unintegrated MATRIX]\n"
 		"                  [--graph FILE | --graph-tsv FILE] [--knn FILE] [--clusters FILE]\n"
-		"                  [--dataset NAME] [--model NAME] [-j N] [-qv] [-o FILE] [MATRIX|-]\n"
+		"                  [--dataset NAME] [--model NAME] [--sgemm-reference] [-j N] [-qv]\n"
+		"                  [-o FILE] [MATRIX|-]\n"
 		"  --obs FILE           obs JSONL table, one record per embedding row\n"
 		"  --label-key KEY      cell-type column; --batch-key KEY batch column\n"
 		"  --flavor F           scib (default) or scib-metrics definitions\n"
@@ -30,12 +31,13 @@ static void usage(FILE *fp)
 		"  --clusters FILE      partition (one id per line) for nmi/ari instead of Leiden\n"
 		"  --dataset, --model   context written into every record\n"
 		"  -j N                 threads (0 = all cores); -o FILE output (default stdout)\n"
+		"  --sgemm-reference    with -v, also time plain sgemm on the same tiles\n"
 		"  -q, -v (per-part timings), --version, -h\n");
 }
 
 enum {
 	O_OBS = SC_OPT_FIRST_PRIVATE, O_LABEL, O_BATCH, O_FLAVOR, O_PRESET, O_METRICS, O_WEIGHTS,
-	O_PRE, O_GRAPH, O_GRAPH_TSV, O_KNN, O_CLUSTERS, O_DATASET, O_MODEL
+	O_PRE, O_GRAPH, O_GRAPH_TSV, O_KNN, O_CLUSTERS, O_DATASET, O_MODEL, O_SGEMM
 };
 
 struct opts {
@@ -97,6 +99,7 @@ static int parse_opt(int c, struct opts *o)
 	case O_MODEL: o->so.model = optarg; break;
 	case O_OBS: o->p.obs = optarg; break;
 	case O_PRE: o->p.pre = optarg; break;
+	case O_SGEMM: o->so.sgemm_reference = 1; break;
 	case O_PRESET:
 		if (strcmp(optarg, "scib") && strcmp(optarg, "czbenchmarks"))
 			return sc_seterr(SC_EUSAGE, "--preset: expected scib or czbenchmarks");
@@ -124,6 +127,7 @@ static int parse_opts(int argc, char **argv, struct opts *o, int *exit_now)
 		{ "obs", required_argument, NULL, O_OBS },
 		{ "output", required_argument, NULL, 'o' },
 		{ "preset", required_argument, NULL, O_PRESET },
+		{ "sgemm-reference", no_argument, NULL, O_SGEMM },
 		{ "threads", required_argument, NULL, 'j' },
 		{ "unintegrated", required_argument, NULL, O_PRE },
 		{ "weights", required_argument, NULL, O_WEIGHTS },
