@@ -136,8 +136,8 @@ static struct heap_ent heap_pop(struct heap_ent *h, int64_t *n)
 }
 
 /* Bounded Dijkstra from s; stamp marks settled nodes for this source. */
-static int dijkstra_row(struct dj_ctx *c, int64_t s, int64_t *stamp, struct heap_ent **heap,
-			int64_t *cap)
+static int dijkstra_row(struct dj_ctx *c, int64_t s, int64_t *stamp, int64_t *tstamp,
+			double *tent, struct heap_ent **heap, int64_t *cap)
 {
 	const struct sc_csr *g = c->g;
 	int64_t hn = 0, found = 0;
@@ -160,8 +160,11 @@ static int dijkstra_row(struct dj_ctx *c, int64_t s, int64_t *stamp, struct heap
 		}
 		for (int64_t p = g->indptr[e.v]; p < g->indptr[e.v + 1]; p++) {
 			int32_t u = g->indices[p];
-			if (stamp[u] == s)
-				continue;
+			double nd = e.d + (double)g->data[p];
+			if (stamp[u] == s || (tstamp[u] == s && tent[u] <= nd))
+				continue; /* settled, or already queued at least as close */
+			tstamp[u] = s;
+			tent[u] = nd;
 			if (hn >= *cap) {
 				struct heap_ent *nh = realloc(*heap, sizeof **heap * (size_t)(*cap * 2));
 				if (!nh)
@@ -169,7 +172,7 @@ static int dijkstra_row(struct dj_ctx *c, int64_t s, int64_t *stamp, struct heap
 				*heap = nh;
 				*cap *= 2;
 			}
-			heap_push(*heap, &hn, e.d + (double)g->data[p], u);
+			heap_push(*heap, &hn, nd, u);
 		}
 	}
 	c->count[s] = (int32_t)found;
@@ -180,25 +183,29 @@ static void *dj_worker(void *arg)
 {
 	struct dj_ctx *c = arg;
 	int64_t cap = 1024, *stamp = malloc(sizeof(int64_t) * (size_t)c->g->rows);
+	int64_t *tstamp = malloc(sizeof(int64_t) * (size_t)c->g->rows);
+	double *tent = malloc(sizeof(double) * (size_t)c->g->rows);
 	struct heap_ent *heap = malloc(sizeof *heap * (size_t)cap);
-	if (!stamp || !heap) {
+	if (!stamp || !heap || !tstamp || !tent) {
 		c->err = 1;
 		goto out;
 	}
 	for (int64_t i = 0; i < c->g->rows; i++)
-		stamp[i] = -1;
+		stamp[i] = tstamp[i] = -1;
 	for (;;) {
 		long r0 = atomic_fetch_add(&c->next, 256);
 		if (r0 >= c->g->rows)
 			break;
 		for (int64_t s = r0; s < r0 + 256 && s < c->g->rows; s++)
-			if (dijkstra_row(c, s, stamp, &heap, &cap) < 0) {
+			if (dijkstra_row(c, s, stamp, tstamp, tent, &heap, &cap) < 0) {
 				c->err = 1;
 				goto out;
 			}
 	}
 out:
 	free(stamp);
+	free(tstamp);
+	free(tent);
 	free(heap);
 	return NULL;
 }
