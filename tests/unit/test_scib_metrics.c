@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "batch_entropy.h"
 #include "graph_conn.h"
@@ -180,16 +181,21 @@ static void entropy_aggregate_cases(void)
 	ok(isnan(a.batch) && isnan(a.total), "no batch metric: batch and total undefined");
 }
 
+static char tmp_path[] = "/tmp/test_scib_metrics.XXXXXX";
+
 static struct sc_stream *text(const char *s)
 {
-	FILE *f = fopen("test_scib_metrics.tmp", "w");
+	FILE *f = fopen(tmp_path, "w");
 	fputs(s, f);
 	fclose(f);
-	return sc_open("test_scib_metrics.tmp", "r");
+	return sc_open(tmp_path, "r");
 }
 
 static void reader_cases(void)
 {
+	int fd = mkstemp(tmp_path);
+	if (fd >= 0)
+		close(fd);
 	struct sc_csr g = SC_CSR_INIT;
 	struct sc_stream *s = text("1\t0\t0.5\n0\t1\t0.5\n0\t1\t0.25\n2\t2\t1\n");
 	ok(sc_graph_tsv_read(s, 3, &g) == 0 && g.nnz == 3 && g.data[0] == 0.75f && g.indptr[3] == 3,
@@ -214,7 +220,7 @@ static void reader_cases(void)
 	s = text("0\t1\n2\t0\n");
 	ok(sc_partition_read(s, 2, ids, &nc) < 0, "partition with a wrong row number is refused");
 	(void)!sc_close(s);
-	remove("test_scib_metrics.tmp");
+	remove(tmp_path);
 }
 
 int main(void)
