@@ -5,6 +5,8 @@
 #include <string.h>
 
 #include "graph_tsv.h"
+#include <cjson/cJSON.h>
+
 #include "sc_alloc.h"
 
 struct trip {
@@ -104,13 +106,49 @@ out:
 	return ret;
 }
 
-int sc_partition_read(struct sc_stream *s, int64_t n, int32_t *ids, int32_t *n_clusters)
+/* The cluster id of one partition line: "id", "row<TAB>id" or a JSON object with key. */
+static int parse_id_line(char *p, int64_t row, const char *key, long long *v)
+{
+	char *end;
+	if (p[0] == '{') {
+		cJSON *o = cJSON_Parse(p);
+		const cJSON *it = o ? cJSON_GetObjectItemCaseSensitive(o, key) : NULL;
+		int bad = !cJSON_IsNumber(it) || it->valuedouble != floor(it->valuedouble) ||
+			  it->valuedouble < 0 || it->valuedouble > INT32_MAX - 1;
+		if (!bad)
+			*v = (long long)it->valuedouble;
+		cJSON_Delete(o);
+		if (bad)
+			return sc_seterr(SC_EINPUT, "partition: line %lld: no integer '%s' >= 0",
+					 (long long)row + 1, key);
+		return 0;
+	}
+	char *tab = strchr(p, '\t');
+	if (tab) { /* "row<TAB>id": the row must be the line's position */
+		errno = 0;
+		long long ix = strtoll(p, &end, 10);
+		if (end != tab || errno || ix != row)
+			return sc_seterr(SC_EINPUT, "partition: line %lld: expected row %lld in the first column",
+					 (long long)row + 1, (long long)row);
+		p = tab + 1;
+	}
+	errno = 0;
+	*v = strtoll(p, &end, 10);
+	if (end == p || *end || errno || *v < 0 || *v > INT32_MAX - 1)
+		return sc_seterr(SC_EINPUT, "partition: line %lld: expected a cluster id >= 0",
+				 (long long)row + 1);
+	return 0;
+}
+
+int sc_partition_read(struct sc_stream *s, int64_t n, const char *key, int32_t *ids,
+		      int32_t *n_clusters)
 {
 	struct sc_buf line = SC_BUF_INIT;
 	int64_t row = 0;
 	int32_t mx = -1;
 	int seen_line = 0;
 	int ret = 0;
+	long long v = 0;
 	for (;;) {
 		ret = sc_getline(s, &line, 1u << 20);
 		if (ret <= 0)
@@ -119,27 +157,11 @@ int sc_partition_read(struct sc_stream *s, int64_t n, int32_t *ids, int32_t *n_c
 			line.data[--line.len] = 0;
 		if (line.len == 0)
 			continue;
-		char *end, *p = line.data;
-		if (!seen_line++ && (p[0] < '0' || p[0] > '9'))
+		char *p = line.data;
+		if (!seen_line++ && p[0] != '{' && (p[0] < '0' || p[0] > '9'))
 			continue; /* a header line such as "cell<TAB>cluster" */
-		char *tab = strchr(p, '\t');
-		if (tab) { /* "row<TAB>id": the row must be the line's position */
-			errno = 0;
-			long long ix = strtoll(p, &end, 10);
-			if (end != tab || errno || ix != row) {
-				ret = sc_seterr(SC_EINPUT, "partition: line %lld: expected row %lld in the first column",
-						(long long)row + 1, (long long)row);
-				goto out;
-			}
-			p = tab + 1;
-		}
-		errno = 0;
-		long long v = strtoll(p, &end, 10);
-		if (end == p || *end || errno || v < 0 || v > INT32_MAX - 1) {
-			ret = sc_seterr(SC_EINPUT, "partition: line %lld: expected a cluster id >= 0",
-					(long long)row + 1);
+		if ((ret = parse_id_line(p, row, key ? key : "leiden", &v)) < 0)
 			goto out;
-		}
 		if (row >= n) {
 			ret = sc_seterr(SC_EINPUT, "partition: more than %lld rows (one per cell expected)",
 					(long long)n);

@@ -72,7 +72,7 @@ static int read_optional(const struct sc_scib_paths *p, struct sc_scib_data *d, 
 	if (p->clusters) {
 		if (!(d->clusters = sc_malloc((size_t)n, sizeof(int32_t))) || !(s = sc_open(p->clusters, "r")))
 			return d->clusters ? SC_EIO : SC_ENOMEM;
-		ret = sc_partition_read(s, n, d->clusters, &ncl);
+		ret = sc_partition_read(s, n, p->cluster_key, d->clusters, &ncl);
 		if (sc_close(s) < 0 && ret == 0)
 			ret = SC_EIO;
 		if (ret < 0)

@@ -13,6 +13,7 @@
 struct sc_scib_paths {
 	const char *matrix, *obs, *label_key, *batch_key; /* batch_key may be NULL */
 	const char *graph, *graph_tsv, *knn, *clusters, *pre; /* each may be NULL */
+	const char *cluster_key; /* JSONL partitions: the field (NULL: "leiden") */
 };
 
 struct sc_scib_data {

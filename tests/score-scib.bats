@@ -256,3 +256,38 @@ sim() {
 	run -0 score-scib -h
 	assert_output --partial "usage: score-scib"
 }
+
+@test "score-scib: kNN, graph and partition from knn-graph and cluster-leiden give the in-process values" {
+	sim p 500 3
+	local x="$T/p.scmat" o="$T/p.obs.jsonl"
+	score-scib --obs "$o" --label-key cell_type --batch-key batch -o "$T/self.jsonl" "$x"
+	knn-graph -k 49 -o "$T/knn" "$x"
+	knn-graph --scanpy-k 15 --graph umap -o "$T/graph" "$x"
+	score-scib --knn "$T/knn" --graph "$T/graph" --obs "$o" --label-key cell_type \
+		--batch-key batch -o "$T/given.jsonl" "$x"
+	cmp "$T/self.jsonl" "$T/given.jsonl"
+	# czbenchmarks' Leiden: resolution 1, 2 iterations, seed 42, on the 15-NN graph
+	score-scib --preset czbenchmarks --obs "$o" --label-key cell_type --batch-key batch \
+		--metrics adjusted_rand_index,normalized_mutual_info -o "$T/czb_self.jsonl" "$x"
+	cluster-leiden --resolution 1 --iterations 2 --seed 42 -o "$T/cl.jsonl" "$T/graph"
+	score-scib --preset czbenchmarks --clusters "$T/cl.jsonl" --obs "$o" --label-key cell_type \
+		--batch-key batch --metrics adjusted_rand_index,normalized_mutual_info \
+		-o "$T/czb_given.jsonl" "$x"
+	cmp "$T/czb_self.jsonl" "$T/czb_given.jsonl"
+	# too few neighbours in a given kNN stream is an input error
+	knn-graph -k 5 -o "$T/knn5" "$x"
+	run --separate-stderr score-scib --knn "$T/knn5" --metrics kbet --obs "$o" \
+		--label-key cell_type --batch-key batch "$x"
+	assert_status 2
+	[[ "$stderr" == *"k = 5"* ]]
+}
+
+@test "score-scib: emb-extract piped into score-scib" {
+	need_shared
+	emb-extract --obs cell_type_ontology_term_id,assay --obs-out "$T/o.jsonl" -o "$T/dummy" \
+		"$DATA/cellxgene_example_with_labels.h5ad"
+	run -0 sh -c "emb-extract --obsm X_pca '$DATA/cellxgene_example_with_labels.h5ad' |
+		score-scib --obs '$T/o.jsonl' --label-key cell_type_ontology_term_id --batch-key assay \
+		--metrics asw_label -"
+	assert_output --partial '"metric":"asw_label","value":0.7572139'
+}

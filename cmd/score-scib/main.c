@@ -16,7 +16,8 @@ static void usage(FILE *fp)
 		"usage: score-scib --obs FILE --label-key KEY [--batch-key KEY]\n"
 		"                  [--flavor scib|scib-metrics] [--preset scib|czbenchmarks]\n"
 		"                  [--metrics LIST] [--weights BIO,BATCH] [--unintegrated MATRIX]\n"
-		"                  [--graph FILE | --graph-tsv FILE] [--knn FILE] [--clusters FILE]\n"
+		"                  [--graph FILE | --graph-tsv FILE] [--knn FILE]\n"
+		"                  [--clusters FILE [--cluster-key KEY]]\n"
 		"                  [--dataset NAME] [--model NAME] [--sgemm-reference] [-j N] [-qv]\n"
 		"                  [-o FILE] [MATRIX|-]\n"
 		"  --obs FILE           obs JSONL table, one record per embedding row\n"
@@ -28,7 +29,8 @@ static void usage(FILE *fp)
 		"  --unintegrated M     pre-integration embedding, for pcr_comparison\n"
 		"  --graph FILE         15-NN connectivities (SCCSR1); --graph-tsv: i<TAB>j<TAB>w lines\n"
 		"  --knn FILE           kNN stream (SCKNN1) to use instead of an exact search\n"
-		"  --clusters FILE      partition (one id per line) for nmi/ari instead of Leiden\n"
+		"  --clusters FILE      partition (ids per line, or JSONL with --cluster-key, default\n"
+		"                       leiden) for nmi/ari instead of Leiden\n"
 		"  --dataset, --model   context written into every record\n"
 		"  -j N                 threads (0 = all cores); -o FILE output (default stdout)\n"
 		"  --sgemm-reference    with -v, also time plain sgemm on the same tiles\n"
@@ -37,7 +39,7 @@ static void usage(FILE *fp)
 
 enum {
 	O_OBS = SC_OPT_FIRST_PRIVATE, O_LABEL, O_BATCH, O_FLAVOR, O_PRESET, O_METRICS, O_WEIGHTS,
-	O_PRE, O_GRAPH, O_GRAPH_TSV, O_KNN, O_CLUSTERS, O_DATASET, O_MODEL, O_SGEMM
+	O_PRE, O_GRAPH, O_GRAPH_TSV, O_KNN, O_CLUSTERS, O_DATASET, O_MODEL, O_SGEMM, O_CKEY
 };
 
 struct opts {
@@ -85,6 +87,7 @@ static int parse_opt(int c, struct opts *o)
 	case 'o': o->out = optarg; break;
 	case O_BATCH: o->p.batch_key = optarg; break;
 	case O_CLUSTERS: o->p.clusters = optarg; break;
+	case O_CKEY: o->p.cluster_key = optarg; break;
 	case O_DATASET: o->so.dataset = optarg; break;
 	case O_FLAVOR:
 		if (strcmp(optarg, "scib") && strcmp(optarg, "scib-metrics"))
@@ -115,6 +118,7 @@ static int parse_opts(int argc, char **argv, struct opts *o, int *exit_now)
 {
 	static const struct option lo[] = {
 		{ "batch-key", required_argument, NULL, O_BATCH },
+		{ "cluster-key", required_argument, NULL, O_CKEY },
 		{ "clusters", required_argument, NULL, O_CLUSTERS },
 		{ "dataset", required_argument, NULL, O_DATASET },
 		{ "flavor", required_argument, NULL, O_FLAVOR },

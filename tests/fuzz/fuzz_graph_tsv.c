@@ -21,7 +21,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	s = sc_open(path, "r");
 	if (s && data[0] & 0x80) {
 		int32_t ids[64], nc;
-		(void)sc_partition_read(s, n, ids, &nc);
+		(void)sc_partition_read(s, n, NULL, ids, &nc);
 	} else if (s) {
 		struct sc_csr g = SC_CSR_INIT;
 		if (sc_graph_tsv_read(s, n, &g) == 0 && sc_csr_validate(&g) != 0)

@@ -211,14 +211,14 @@ static void reader_cases(void)
 	}
 	int32_t ids[3], nc;
 	s = text("cell\tcluster\n0\t2\n1\t0\n2\t2\n");
-	ok(sc_partition_read(s, 3, ids, &nc) == 0 && ids[0] == 2 && nc == 3,
+	ok(sc_partition_read(s, 3, NULL, ids, &nc) == 0 && ids[0] == 2 && nc == 3,
 	   "partition with header and row column");
 	(void)!sc_close(s);
 	s = text("1\n0\n");
-	ok(sc_partition_read(s, 3, ids, &nc) < 0, "partition shorter than the cells is refused");
+	ok(sc_partition_read(s, 3, NULL, ids, &nc) < 0, "partition shorter than the cells is refused");
 	(void)!sc_close(s);
 	s = text("0\t1\n2\t0\n");
-	ok(sc_partition_read(s, 2, ids, &nc) < 0, "partition with a wrong row number is refused");
+	ok(sc_partition_read(s, 2, NULL, ids, &nc) < 0, "partition with a wrong row number is refused");
 	(void)!sc_close(s);
 	remove(tmp_path);
 }
