@@ -448,6 +448,8 @@ static int run_kbet(struct run *r)
 		return put(r, SC_M_KBET, NAN,
 			   "scib-metrics kBET (diffusion-map neighbours) is not implemented; use --flavor scib",
 			   NULL);
+	if (in->n_batches > 256)
+		return put(r, SC_M_KBET, NAN, "more than 256 batches (not supported)", NULL);
 	struct sc_knn t = SC_KNN_INIT;
 	struct sc_csr g50 = SC_CSR_INIT;
 	double *per = sc_malloc((size_t)in->n_labels, sizeof(double)), v = NAN;
