@@ -14,8 +14,7 @@
 #include "sc_progress.h"
 #include "silhouette.h"
 
-#define TILE_R 128
-#define TILE_C 2048
+#define TILE 256
 
 struct sil_ctx {
 	const struct sc_sil_input *in;
@@ -27,14 +26,24 @@ struct sil_ctx {
 	int32_t *bat;    /* sorted batches (0 when no batch) */
 	int64_t *lstart; /* L + 1 label ranges */
 	int64_t *kstart; /* L*B + 1 (label, batch) ranges */
-	double *slab;    /* n x L euclidean sums to each label */
-	double *sown;    /* n x B euclidean sums to each batch of the own label */
-	double *scos;    /* n x B cosine sums to each batch of the own label */
+	/* Sums in fixed point (value * scale, int64): integer addition is associative, so the
+	 * totals do not depend on which thread adds which tile first. */
+	int64_t *slab;   /* n x L euclidean sums to each label */
+	int64_t *sown;   /* n x B euclidean sums to each batch of the own label */
+	int64_t *scos;   /* n x B cosine sums to each batch of the own label */
+	double scale, cscale;
 	atomic_long next;
-	int64_t nblocks;
+	int64_t nb;      /* block count; pairs (I, J >= I) are the work items */
+	int64_t npairs;
 	int err;
 	int sgemm_only; /* calibration: the tiles' sgemm calls alone */
+	double flops;   /* executed GEMM flops */
 };
+
+static void fx_add(int64_t *p, double v, double scale)
+{
+	__atomic_fetch_add(p, (int64_t)llround(v * scale), __ATOMIC_RELAXED);
+}
 
 /* out[k] = sqrt(max(0, ni + nj[k] - 2 g[k])). */
 static void dist_row(const float *g, const float *nj, float ni, float *out, int64_t m)
@@ -54,7 +63,7 @@ static void dist_row(const float *g, const float *nj, float ni, float *out, int6
 	}
 }
 
-/* Sum in double with a fixed association (eight lanes), independent of threads. */
+/* Sum in double with a fixed association (eight lanes). */
 static double sum_range(const float *v, int64_t m)
 {
 	double a[8] = { 0 };
@@ -67,88 +76,145 @@ static double sum_range(const float *v, int64_t m)
 	return ((a[0] + a[4]) + (a[1] + a[5])) + ((a[2] + a[6]) + (a[3] + a[7]));
 }
 
-static void cos_row(const float *g, const float *nj, float ni, float *out, int64_t m)
+static float cos_dist(float g, float ni, float nj)
 {
-	for (int64_t k = 0; k < m; k++) {
-		float v = 1.0f - g[k] / sqrtf(ni * nj[k]);
-		out[k] = v < 0.0f ? 0.0f : (v > 2.0f ? 2.0f : v);
-	}
+	float v = 1.0f - g / sqrtf(ni * nj);
+	return v < 0.0f ? 0.0f : (v > 2.0f ? 2.0f : v);
 }
 
-/* One row i against columns [c0, c1): add the per-label and per-own-batch sums. */
-static void row_block(struct sil_ctx *c, int64_t i, const float *grow, int64_t c0, int64_t c1,
-		      float *dbuf)
+static int64_t imax(int64_t a, int64_t b) { return a > b ? a : b; }
+static int64_t imin(int64_t a, int64_t b) { return a < b ? a : b; }
+
+/* Row i (of block I) against columns [c0, c1): per-label and per-own-batch sums. */
+static void row_side(struct sil_ctx *c, int64_t i, const float *grow, const float *drow,
+		     int64_t c0, int64_t c1, float *cbuf)
 {
 	int32_t li = c->lab[i];
-	int64_t m = c1 - c0;
-	dist_row(grow, c->nrm + c0, c->nrm[i], dbuf, m);
-	if (i >= c0 && i < c1)
-		dbuf[i - c0] = 0.0f;
-	double *sl = c->slab + i * c->L;
-	/* labels whose range meets [c0, c1): first one by walking from the label of c0 */
-	int32_t g = c->lab[c0];
-	for (; g < c->L && c->lstart[g] < c1; g++) {
-		int64_t a = c->lstart[g] > c0 ? c->lstart[g] : c0;
-		int64_t b = c->lstart[g + 1] < c1 ? c->lstart[g + 1] : c1;
+	for (int32_t g = c->lab[c0]; g < c->L && c->lstart[g] < c1; g++) {
+		int64_t a = imax(c->lstart[g], c0), b = imin(c->lstart[g + 1], c1);
 		if (a >= b)
 			continue;
 		if (g != li || !c->sown) {
-			sl[g] += sum_range(dbuf + (a - c0), b - a);
+			fx_add(c->slab + i * c->L + g, sum_range(drow + (a - c0), b - a), c->scale);
 			continue;
 		}
+		double tot = 0;
 		for (int32_t bb = 0; bb < c->B; bb++) {
 			int64_t k = (int64_t)g * c->B + bb;
-			int64_t sa = c->kstart[k] > a ? c->kstart[k] : a;
-			int64_t sb = c->kstart[k + 1] < b ? c->kstart[k + 1] : b;
+			int64_t sa = imax(c->kstart[k], a), sb = imin(c->kstart[k + 1], b);
 			if (sa >= sb)
 				continue;
-			double s = sum_range(dbuf + (sa - c0), sb - sa);
-			sl[g] += s;
-			c->sown[i * c->B + bb] += s;
+			double s = sum_range(drow + (sa - c0), sb - sa);
+			tot += s;
+			fx_add(c->sown + i * c->B + bb, s, c->scale);
 		}
-		if (c->scos) {
-			float *cb = dbuf + m; /* second half of the buffer */
-			cos_row(grow + (a - c0), c->nrm + a, c->nrm[i], cb, b - a);
-			if (i >= a && i < b)
-				cb[i - a] = 0.0f;
-			for (int32_t bb = 0; bb < c->B; bb++) {
-				int64_t k = (int64_t)g * c->B + bb;
-				int64_t sa = c->kstart[k] > a ? c->kstart[k] : a;
-				int64_t sb = c->kstart[k + 1] < b ? c->kstart[k + 1] : b;
-				if (sa < sb)
-					c->scos[i * c->B + bb] += sum_range(cb + (sa - a), sb - sa);
-			}
+		fx_add(c->slab + i * c->L + g, tot, c->scale);
+		if (!c->scos)
+			continue;
+		for (int64_t j = a; j < b; j++)
+			cbuf[j - a] = j == i ? 0.0f : cos_dist(grow[j - c0], c->nrm[i], c->nrm[j]);
+		for (int32_t bb = 0; bb < c->B; bb++) {
+			int64_t k = (int64_t)g * c->B + bb;
+			int64_t sa = imax(c->kstart[k], a), sb = imin(c->kstart[k + 1], b);
+			if (sa < sb)
+				fx_add(c->scos + i * c->B + bb, sum_range(cbuf + (sa - a), sb - sa), c->cscale);
 		}
 	}
+}
+
+/* The transposed contributions of an off-diagonal tile: for each (label, batch) run of the
+ * block's rows [r0, r1), column sums over the run go to the columns' accumulators. */
+static void col_side(struct sil_ctx *c, int64_t r0, int64_t r1, int64_t c0, int64_t c1,
+		     const float *G, const float *D, double *cs, double *cc)
+{
+	int64_t m = c1 - c0;
+	for (int64_t s0 = r0; s0 < r1;) {
+		int32_t g = c->lab[s0], b = c->bat[s0];
+		int64_t k = (int64_t)g * c->B + b, s1 = imin(c->kstart[k + 1], r1);
+		/* columns sharing label g (contiguous): own-batch and cosine sums too */
+		int64_t ga = imax(c->lstart[g], c0), gb = imin(c->lstart[g + 1], c1);
+		for (int64_t j = 0; j < m; j++)
+			cs[j] = 0;
+		for (int64_t i = s0; i < s1; i++) {
+			const float *dr = D + (i - r0) * m;
+			for (int64_t j = 0; j < m; j++)
+				cs[j] += dr[j];
+		}
+		for (int64_t j = c0; j < c1; j++) {
+			fx_add(c->slab + j * c->L + g, cs[j - c0], c->scale);
+			if (c->sown && j >= ga && j < gb)
+				fx_add(c->sown + j * c->B + b, cs[j - c0], c->scale);
+		}
+		if (c->scos && ga < gb) {
+			for (int64_t j = ga; j < gb; j++)
+				cc[j - ga] = 0;
+			for (int64_t i = s0; i < s1; i++) {
+				const float *gr = G + (i - r0) * m;
+				for (int64_t j = ga; j < gb; j++)
+					cc[j - ga] += cos_dist(gr[j - c0], c->nrm[i], c->nrm[j]);
+			}
+			for (int64_t j = ga; j < gb; j++)
+				fx_add(c->scos + j * c->B + b, cc[j - ga], c->cscale);
+		}
+		s0 = s1;
+	}
+}
+
+/* Pair index -> (I, J >= I): pairs are numbered block-row by block-row. */
+static void pair_of(int64_t nb, int64_t p, int64_t *bi_out, int64_t *bj_out)
+{
+	int64_t lo = 0, hi = nb - 1;
+	while (lo < hi) { /* first row whose pairs end after p */
+		int64_t mid = (lo + hi) / 2, end = (mid + 1) * nb - mid * (mid + 1) / 2;
+		if (end > p)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	*bi_out = lo;
+	*bj_out = lo + (p - (lo * nb - lo * (lo - 1) / 2));
 }
 
 static void *worker(void *arg)
 {
 	struct sil_ctx *c = arg;
-	float *g = malloc(sizeof(float) * TILE_R * TILE_C);
-	float *dbuf = malloc(sizeof(float) * 2 * TILE_C);
-	if (!g || !dbuf) {
+	size_t t2 = (size_t)TILE * TILE;
+	float *G = malloc(sizeof(float) * t2), *D = malloc(sizeof(float) * t2);
+	float *cbuf = malloc(sizeof(float) * TILE);
+	double *cs = malloc(sizeof(double) * TILE), *cc = malloc(sizeof(double) * TILE);
+	if (!G || !D || !cbuf || !cs || !cc) {
 		c->err = 1;
 		goto out;
 	}
 	for (;;) {
-		long blk = atomic_fetch_add(&c->next, 1);
-		if (blk >= c->nblocks)
+		long p = atomic_fetch_add(&c->next, 1);
+		if (p >= c->npairs)
 			break;
-		int64_t r0 = (int64_t)blk * TILE_R;
-		int64_t r1 = r0 + TILE_R < c->n ? r0 + TILE_R : c->n;
-		for (int64_t c0 = 0; c0 < c->n; c0 += TILE_C) {
-			int64_t c1 = c0 + TILE_C < c->n ? c0 + TILE_C : c->n;
-			cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)(r1 - r0),
-				    (int)(c1 - c0), (int)c->d, 1.0f, c->xp + r0 * c->d, (int)c->d,
-				    c->xp + c0 * c->d, (int)c->d, 0.0f, g, (int)(c1 - c0));
-			for (int64_t i = r0; i < r1 && !c->sgemm_only; i++)
-				row_block(c, i, g + (i - r0) * (c1 - c0), c0, c1, dbuf);
+		int64_t bi, bj;
+		pair_of(c->nb, p, &bi, &bj);
+		int64_t r0 = bi * TILE, r1 = imin(r0 + TILE, c->n);
+		int64_t c0 = bj * TILE, c1 = imin(c0 + TILE, c->n), m = c1 - c0;
+		cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)(r1 - r0), (int)m, (int)c->d,
+			    1.0f, c->xp + r0 * c->d, (int)c->d, c->xp + c0 * c->d, (int)c->d, 0.0f, G,
+			    (int)m);
+		if (c->sgemm_only)
+			continue;
+		for (int64_t i = r0; i < r1; i++) {
+			float *dr = D + (i - r0) * m;
+			dist_row(G + (i - r0) * m, c->nrm + c0, c->nrm[i], dr, m);
+			if (bi == bj)
+				dr[i - c0] = 0.0f;
+			row_side(c, i, G + (i - r0) * m, dr, c0, c1, cbuf);
 		}
+		if (bi != bj)
+			col_side(c, r0, r1, c0, c1, G, D, cs, cc);
 	}
 out:
-	free(g);
-	free(dbuf);
+	free(G);
+	free(D);
+	free(cbuf);
+	free(cs);
+	free(cc);
 	return NULL;
 }
 
@@ -166,12 +232,13 @@ static void finish(struct sil_ctx *c, const int64_t *perm, struct sc_sil_result 
 	for (int64_t i = 0; i < c->n; i++) {
 		int32_t li = c->lab[i];
 		int64_t ni = c->lstart[li + 1] - c->lstart[li];
-		const double *sl = c->slab + i * L;
-		double a = ni > 1 ? sl[li] / (double)(ni - 1) : NAN, b = INFINITY;
+		const int64_t *sl = c->slab + i * L;
+		const double inv = 1.0 / c->scale, cinv = 1.0 / c->cscale;
+		double a = ni > 1 ? (double)sl[li] * inv / (double)(ni - 1) : NAN, b = INFINITY;
 		for (int32_t g = 0; g < L; g++) {
 			int64_t ng = c->lstart[g + 1] - c->lstart[g];
-			if (g != li && ng > 0 && sl[g] / (double)ng < b)
-				b = sl[g] / (double)ng;
+			if (g != li && ng > 0 && (double)sl[g] * inv / (double)ng < b)
+				b = (double)sl[g] * inv / (double)ng;
 		}
 		out->s_label[perm[i]] = ni > 1 ? sil_value(a, b) : 0.0;
 		if (!c->sown)
@@ -179,23 +246,23 @@ static void finish(struct sil_ctx *c, const int64_t *perm, struct sc_sil_result 
 		int32_t bi = c->bat[i];
 		const int64_t *ks = c->kstart + (int64_t)li * B;
 		int64_t nb = ks[bi + 1] - ks[bi];
-		const double *so = c->sown + i * B;
-		double ab = nb > 1 ? so[bi] / (double)(nb - 1) : NAN, bb = INFINITY;
+		const int64_t *so = c->sown + i * B;
+		double ab = nb > 1 ? (double)so[bi] * inv / (double)(nb - 1) : NAN, bb = INFINITY;
 		for (int32_t k = 0; k < B; k++) {
 			int64_t nk = ks[k + 1] - ks[k];
-			if (k != bi && nk > 0 && so[k] / (double)nk < bb)
-				bb = so[k] / (double)nk;
+			if (k != bi && nk > 0 && (double)so[k] * inv / (double)nk < bb)
+				bb = (double)so[k] * inv / (double)nk;
 		}
 		out->s_batch[perm[i]] = nb > 1 ? sil_value(ab, bb) : 0.0;
 		if (!c->scos)
 			continue;
-		const double *sc = c->scos + i * B;
-		double other = 0;
+		const int64_t *sc = c->scos + i * B;
+		int64_t other = 0;
 		for (int32_t k = 0; k < B; k++)
 			if (k != bi)
 				other += sc[k];
-		double ac = nb > 1 ? sc[bi] / (double)(nb - 1) : NAN;
-		double bc = other / (double)(ni - nb);
+		double ac = nb > 1 ? (double)sc[bi] * cinv / (double)(nb - 1) : NAN;
+		double bc = (double)other * cinv / (double)(ni - nb);
 		out->s_bras[perm[i]] = sil_value(ac, bc);
 	}
 }
@@ -254,6 +321,32 @@ static void sort_cells(struct sil_ctx *c, int64_t *perm)
 	free(cur);
 }
 
+/* Work items: the pairs (I, J >= I) of TILE-row blocks; executed GEMM flops. */
+static void set_tiles(struct sil_ctx *c)
+{
+	c->nb = (c->n + TILE - 1) / TILE;
+	c->npairs = c->nb * (c->nb + 1) / 2;
+	atomic_init(&c->next, 0);
+	double sq = 0;
+	for (int64_t bi = 0; bi < c->nb; bi++) {
+		double r = (double)(imin((bi + 1) * TILE, c->n) - bi * TILE);
+		sq += r * r;
+	}
+	c->flops = (double)c->d * ((double)c->n * (double)c->n + sq);
+}
+
+/* Fixed-point scales: n sums of distances below the largest possible one stay under 2^61. */
+static void set_scales(struct sil_ctx *c)
+{
+	double mx = 0;
+	for (int64_t i = 0; i < c->n; i++)
+		if (c->nrm[i] > mx)
+			mx = c->nrm[i];
+	double maxd = 2 * sqrt(mx) * 1.01 + 1e-30, lim = ldexp(1.0, 61) / (double)c->n;
+	c->scale = ldexp(1.0, (int)floor(log2(lim / maxd)));
+	c->cscale = ldexp(1.0, (int)floor(log2(lim / 2.0)));
+}
+
 int sc_silhouette_compute(const struct sc_sil_input *in, struct sc_sil_result *out)
 {
 	struct sil_ctx c;
@@ -277,18 +370,18 @@ int sc_silhouette_compute(const struct sc_sil_input *in, struct sc_sil_result *o
 	c.bat = sc_malloc((size_t)c.n, sizeof(int32_t));
 	c.lstart = sc_calloc((size_t)c.L + 1, sizeof(int64_t));
 	c.kstart = sc_calloc((size_t)c.L * (size_t)c.B + 1, sizeof(int64_t));
-	c.slab = sc_calloc((size_t)c.n, (size_t)c.L * sizeof(double));
+	c.slab = sc_calloc((size_t)c.n, (size_t)c.L * sizeof(int64_t));
 	out->s_label = sc_malloc((size_t)c.n, sizeof(double));
 	if (!perm || !c.xp || !c.nrm || !c.lab || !c.bat || !c.lstart || !c.kstart || !c.slab ||
 	    !out->s_label)
 		goto out;
 	if (in->batch) {
-		c.sown = sc_calloc((size_t)c.n, (size_t)c.B * sizeof(double));
+		c.sown = sc_calloc((size_t)c.n, (size_t)c.B * sizeof(int64_t));
 		out->s_batch = sc_malloc((size_t)c.n, sizeof(double));
 		if (!c.sown || !out->s_batch)
 			goto out;
 		if (in->want_bras) {
-			c.scos = sc_calloc((size_t)c.n, (size_t)c.B * sizeof(double));
+			c.scos = sc_calloc((size_t)c.n, (size_t)c.B * sizeof(int64_t));
 			out->s_bras = sc_malloc((size_t)c.n, sizeof(double));
 			if (!c.scos || !out->s_bras)
 				goto out;
@@ -297,8 +390,8 @@ int sc_silhouette_compute(const struct sc_sil_input *in, struct sc_sil_result *o
 	sort_cells(&c, perm);
 	if (c.err)
 		goto out;
-	c.nblocks = (c.n + TILE_R - 1) / TILE_R;
-	atomic_init(&c.next, 0);
+	set_tiles(&c);
+	set_scales(&c);
 	openblas_set_num_threads(1);
 	tid = sc_calloc((size_t)nt, sizeof *tid);
 	if (!tid)
@@ -317,6 +410,7 @@ int sc_silhouette_compute(const struct sc_sil_input *in, struct sc_sil_result *o
 	}
 	finish(&c, perm, out);
 	out->flops = 2.0 * (double)c.n * (double)c.n * (double)c.d;
+	out->flops_executed = c.flops;
 	ret = 0;
 out:
 	if (ret < 0) {
@@ -406,8 +500,7 @@ double sc_silhouette_sgemm_gflops(const float *x, int64_t n, int64_t d, int thre
 	c.d = d;
 	c.xp = (float *)x; /* only read */
 	c.sgemm_only = 1;
-	c.nblocks = (n + TILE_R - 1) / TILE_R;
-	atomic_init(&c.next, 0);
+	set_tiles(&c);
 	openblas_set_num_threads(1);
 	double t0 = sc_now();
 	for (; started < nt - 1; started++)
@@ -418,5 +511,5 @@ double sc_silhouette_sgemm_gflops(const float *x, int64_t n, int64_t d, int thre
 		pthread_join(tid[t], NULL);
 	double s = sc_now() - t0;
 	openblas_set_num_threads(blas_threads);
-	return c.err || s <= 0 ? NAN : 2.0 * (double)n * (double)n * (double)d / s / 1e9;
+	return c.err || s <= 0 ? NAN : c.flops / s / 1e9;
 }

@@ -34,9 +34,10 @@ struct sc_sil_result {
 	double *s_label; /* n: per-cell label silhouette */
 	double *s_batch; /* n (or NULL): per-cell batch silhouette within the label */
 	double *s_bras;  /* n (or NULL): per-cell BRAS silhouette within the label */
-	double flops;    /* floating-point operations of the GEMM part (2 n^2 d) */
+	double flops;    /* the all-pairs distance work, 2 n^2 d (the effective rate's numerator) */
+	double flops_executed; /* GEMM flops actually run: about half, by symmetry */
 };
-#define SC_SIL_RESULT_INIT { NULL, NULL, NULL, 0 }
+#define SC_SIL_RESULT_INIT { NULL, NULL, NULL, 0, 0 }
 
 /* Compute the per-cell silhouettes; out's arrays are allocated here (release with
  * sc_sil_result_release). */
@@ -54,8 +55,8 @@ double sc_silhouette_batch_score(const double *s, const int32_t *label, int32_t 
 				 const int32_t *batch, int32_t n_batches, int64_t n, int scale,
 				 int32_t *n_kept);
 
-/* Calibration for benchmarks: GFLOP/s of the same tiled sgemm calls on the n x d rows of x
- * (2 n^2 d flops), without the distance work. NAN on bad sizes or allocation failure. */
+/* Calibration for benchmarks: GFLOP/s of the same tiled sgemm calls (the symmetric pairs of
+ * blocks) on the n x d rows of x, without the distance work. NAN on bad sizes or allocation failure. */
 double sc_silhouette_sgemm_gflops(const float *x, int64_t n, int64_t d, int threads);
 
 #endif
