@@ -14,7 +14,7 @@ mkmat() {
 
 header() { head -1 "$1" | sed 's/^SCMAT1 //'; }
 
-@test "pca_pbmc68k_counts: HVG set exact, variance ratios within 1e-4, first PCs" {
+@test "pca_pbmc68k_counts: HVG set exact, variance ratios within 1e-4, first PCs, silhouette" {
 	need_shared
 	need_jq
 	G="$GOLDEN/tasks/pca_pbmc68k_counts.json"
@@ -34,6 +34,10 @@ header() { head -1 "$1" | sed 's/^SCMAT1 //'; }
 		[range(3) as $c | ($g[0].first_cells_pc1_to_3 | map(.[$c])) as $w | ($a[0] | map(.[$c])) as $o
 		 | (if ($w[0] * $o[0]) < 0 then -1 else 1 end) as $s
 		 | range(5) as $i | (($o[$i] * $s - $w[$i]) | fabs) / (($w[$i] | fabs) + 1e-3)] | max < 1e-3' | grep -qx true
+	# czbenchmarks scores the baseline like any embedding: silhouette of bulk_labels, 1e-4
+	emb-extract --layer counts --obs bulk_labels --obs-out "$T/obs.jsonl" -o /dev/null "$DATA/$PBMC"
+	s=$(score-scib --preset czbenchmarks --metrics silhouette_score --obs "$T/obs.jsonl" --label-key bulk_labels "$T/pcs.scmat" | jq .value)
+	awk -v a="$s" -v b="$(jq .silhouette_score_on_baseline "$G")" 'BEGIN { d = a - b; if (d < 0) d = -d; exit !(d <= 1e-4) }'
 }
 
 @test "n_top_genes above the gene count keeps every gene; -j1 == -j2" {
