@@ -47,7 +47,8 @@ struct tws {
 	int64_t *idx, *tidx;
 	int32_t *wt, *twt;
 	struct sv *sv;
-	double *hist, *cw, *lc;
+	int32_t *ihist;
+	double *cw, *lc;
 	int *perm;
 	struct node *nodes;
 	int nn, ncap;
@@ -176,39 +177,42 @@ scan:
 static int split_hist(struct fd *F, struct tws *W, int64_t lo, int64_t hi, int f,
 		      const double *cw, double tot, double *score, double *thr)
 {
-	int k = F->k, nb = F->nbin[f], found = 0, first = -1, last = -1;
+	int k = F->k, nb = F->nbin[f], found = 0, first = NBIN, last = -1;
 	const uint8_t *b = F->bin + (int64_t)f * F->n;
-	memset(W->hist, 0, (size_t)nb * k * sizeof(double));
+	int32_t *h = W->ihist, bt[NBIN];
+	memset(h, 0, (size_t)nb * k * sizeof(*h));
+	memset(bt, 0, sizeof(bt));
 	for (int64_t i = lo; i < hi; i++) {
 		int64_t s = W->idx[i];
-		W->hist[(size_t)b[s] * k + F->y[s]] += W->wt[i];
+		h[(size_t)b[s] * k + F->y[s]] += W->wt[i];
+		bt[b[s]] += W->wt[i];
 	}
-	for (int j = 0; j < nb; j++) {
-		double t = 0;
-		for (int c = 0; c < k; c++)
-			t += W->hist[(size_t)j * k + c];
-		if (t > 0) {
-			if (first < 0)
+	for (int j = 0; j < nb; j++)
+		if (bt[j]) {
+			if (first == NBIN)
 				first = j;
 			last = j;
 		}
-	}
-	if (first == last)
+	if (first >= last)
 		return 0;
-	double wl = 0;
+	/* left/right sums of squared class weights, updated per class as bins move left */
+	double wl = 0, sl = 0, sr = 0;
 	memset(W->lc, 0, (size_t)k * sizeof(double));
+	for (int c = 0; c < k; c++)
+		sr += cw[c] * cw[c];
 	for (int j = first; j < last; j++) {
-		double sl = 0, sr = 0, t = 0;
-		for (int c = 0; c < k; c++) {
-			double h = W->hist[(size_t)j * k + c];
-			W->lc[c] += h;
-			t += h;
-			sl += W->lc[c] * W->lc[c];
-			sr += (cw[c] - W->lc[c]) * (cw[c] - W->lc[c]);
-		}
-		wl += t;
-		if (t == 0 && j > first)
+		if (!bt[j])
 			continue;
+		const int32_t *hj = h + (size_t)j * k;
+		for (int c = 0; c < k; c++) {
+			if (!hj[c])
+				continue;
+			double w = hj[c], l = W->lc[c], r = cw[c] - l;
+			sl += 2 * l * w + w * w;
+			sr += -2 * r * w + w * w;
+			W->lc[c] = l + w;
+		}
+		wl += bt[j];
 		double sc = sl / wl + sr / (tot - wl);
 		if (!found || sc > *score) {
 			*score = sc;
@@ -277,7 +281,7 @@ static int grow(struct fd *F, struct tws *W, struct sc_rng *rng, int64_t m)
 				double sc = 0, thr = 0;
 				W->perm[r] = W->perm[j];
 				W->perm[j] = f;
-				int ok = hi - lo >= HIST_MIN && hi - lo >= (int64_t)F->nbin[f] * k
+				int ok = hi - lo >= HIST_MIN
 						 ? split_hist(F, W, lo, hi, f, W->cw, tot, &sc, &thr)
 						 : split_sorted(F, W, lo, hi, f, W->cw, tot, &sc, &thr);
 				if (!ok)
@@ -349,7 +353,7 @@ static void tws_release(struct tws *W)
 	free(W->tidx);
 	free(W->twt);
 	free(W->sv);
-	free(W->hist);
+	free(W->ihist);
 	free(W->cw);
 	free(W->lc);
 	free(W->perm);
@@ -371,14 +375,14 @@ static void *worker(void *arg)
 	W.tidx = sc_malloc((size_t)F->n, sizeof(*W.tidx));
 	W.twt = sc_malloc((size_t)F->n, sizeof(*W.twt));
 	W.sv = sc_malloc((size_t)F->n, sizeof(*W.sv));
-	W.hist = sc_malloc((size_t)NBIN * F->k, sizeof(double));
+	W.ihist = sc_malloc((size_t)NBIN * F->k, sizeof(int32_t));
 	W.cw = sc_malloc((size_t)F->k, sizeof(double));
 	W.lc = sc_malloc((size_t)F->k, sizeof(double));
 	W.perm = sc_malloc((size_t)F->d, sizeof(int));
 	W.stack = sc_malloc((size_t)F->n + 1, sizeof(*W.stack));
 	W.acc = sc_calloc((size_t)F->nte, (size_t)F->k * sizeof(int64_t));
 	cnt = sc_malloc((size_t)F->n, sizeof(*cnt));
-	if (!W.idx || !W.wt || !W.tidx || !W.twt || !W.sv || !W.hist || !W.cw || !W.lc || !W.perm ||
+	if (!W.idx || !W.wt || !W.tidx || !W.twt || !W.sv || !W.ihist || !W.cw || !W.lc || !W.perm ||
 	    !W.stack ||
 	    !W.acc || !cnt)
 		goto out;
