@@ -9,6 +9,7 @@
 
 #include "lbfgs.h"
 #include "sc_alloc.h"
+#include "sc_opts.h"
 
 struct lr_ctx {
 	const double *X;
@@ -44,6 +45,8 @@ static double log1pexp(double z)
 
 struct lr_job {
 	struct lr_ctx *c;
+	const double *w;
+	double *cgrad; /* per chunk: R^T X, rows x d */
 	int64_t nchunk;
 	double *closs, *ccol; /* per chunk: loss, column sums of the residual */
 	int64_t next;
@@ -93,7 +96,11 @@ static void *lr_worker(void *arg)
 		if (ch >= J->nchunk)
 			break;
 		int64_t i0 = ch * LR_CHUNK, i1 = i0 + LR_CHUNK < J->c->n ? i0 + LR_CHUNK : J->c->n;
+		int d = J->c->d;
+		scores(J->c->X + i0 * d, i1 - i0, d, r, J->w, J->c->Z + i0 * r);
 		residual_chunk(J->c, i0, i1, &J->closs[ch], J->ccol + ch * r);
+		cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, r, d, (int)(i1 - i0), 1.0,
+			    J->c->Z + i0 * r, r, J->c->X + i0 * d, d, 0.0, J->cgrad + ch * r * d, d);
 	}
 	return NULL;
 }
@@ -104,16 +111,17 @@ static int eval(struct lr_ctx *c, const double *w, double *f, double *g)
 	int started = 0;
 	double loss = 0;
 	pthread_t th[64];
-	struct lr_job J = { c, (c->n + LR_CHUNK - 1) / LR_CHUNK, NULL, NULL, 0,
+	struct lr_job J = { c, w, NULL, (c->n + LR_CHUNK - 1) / LR_CHUNK, NULL, NULL, 0,
 			    PTHREAD_MUTEX_INITIALIZER };
 	J.closs = sc_malloc((size_t)J.nchunk, sizeof(double));
 	J.ccol = sc_malloc((size_t)J.nchunk * (size_t)r, sizeof(double));
-	if (!J.closs || !J.ccol) {
+	J.cgrad = sc_malloc((size_t)J.nchunk * (size_t)r, (size_t)d * sizeof(double));
+	if (!J.closs || !J.ccol || !J.cgrad) {
 		free(J.closs);
 		free(J.ccol);
+		free(J.cgrad);
 		return SC_ENOMEM;
 	}
-	scores(c->X, c->n, d, r, w, c->Z);
 	if (nth > J.nchunk)
 		nth = (int)J.nchunk;
 	for (; nth > 1 && started < nth; started++)
@@ -133,15 +141,17 @@ static int eval(struct lr_ctx *c, const double *w, double *f, double *g)
 		}
 		gj[d] = 0;
 	}
-	cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, r, d, (int)c->n, 1.0, c->Z, r, c->X,
-		    d, 1.0, g, d + 1);
 	for (int64_t ch = 0; ch < J.nchunk; ch++) {
 		loss += J.closs[ch];
+		for (int j = 0; j < r; j++)
+			for (int t = 0; t < d; t++)
+				g[(size_t)j * (d + 1) + t] += J.cgrad[(ch * r + j) * d + t];
 		for (int j = 0; j < r; j++)
 			g[(size_t)j * (d + 1) + d] += J.ccol[ch * r + j];
 	}
 	free(J.closs);
 	free(J.ccol);
+	free(J.cgrad);
 	*f = loss + pen / (2 * c->C);
 	return 0;
 }
@@ -179,7 +189,11 @@ int sc_logreg_fit(const double *X, int64_t n, int d, const int32_t *y, int k,
 	c.Z = sc_malloc((size_t)n, (size_t)r * sizeof(double));
 	if (!m->w || !c.Z)
 		goto out;
-	if ((ret = sc_lbfgs_minimize(lr_fn, &c, m->w, r * (d + 1), &lo, &status, &nit)) < 0)
+	/* the row chunks run their own single-threaded GEMMs: BLAS threads would only contend */
+	sc_blas_threads(1);
+	ret = sc_lbfgs_minimize(lr_fn, &c, m->w, r * (d + 1), &lo, &status, &nit);
+	sc_blas_threads(o->threads);
+	if (ret < 0)
 		goto out;
 	m->n_iter = nit;
 	m->converged = status == SC_LBFGS_CONVERGED;
