@@ -1,0 +1,76 @@
+/* Reading one column of a JSONL table. */
+#include <stdlib.h>
+
+#include "jsonl_column.h"
+#include "sc_alloc.h"
+#include "sc_json.h"
+
+static char *as_string(const cJSON *v)
+{
+	char num[40];
+	if (!v || cJSON_IsNull(v))
+		return NULL;
+	if (cJSON_IsString(v))
+		return sc_strdup(v->valuestring);
+	if (cJSON_IsBool(v))
+		return sc_strdup(cJSON_IsTrue(v) ? "true" : "false");
+	if (cJSON_IsNumber(v)) {
+		sc_fmt_double(v->valuedouble, 1, num);
+		return sc_strdup(num);
+	}
+	return NULL;
+}
+
+int sc_jsonl_column_read(struct sc_stream *s, const char *key, char ***values, int64_t *n)
+{
+	struct sc_jsonl r;
+	cJSON *rec = NULL;
+	char **v = NULL;
+	int64_t m = 0, cap = 0;
+	int rc, present = 0;
+	sc_jsonl_init(&r, s);
+	while ((rc = sc_jsonl_next(&r, &rec)) > 0) {
+		const cJSON *it = cJSON_GetObjectItemCaseSensitive(rec, key);
+		if (m == cap) {
+			int64_t nc = cap ? cap * 2 : 1024;
+			char **nv = sc_realloc(v, (size_t)nc, sizeof(char *));
+			if (!nv) {
+				rc = SC_ENOMEM;
+				break;
+			}
+			v = nv;
+			cap = nc;
+		}
+		present |= it != NULL;
+		v[m] = as_string(it);
+		if (it && !cJSON_IsNull(it) && !v[m]) {
+			rc = sc_seterr(SC_EINPUT, "'%s' line %ld: \"%s\" is not a string, number or boolean",
+				       sc_stream_name(s), r.lineno, key);
+			m++;
+			break;
+		}
+		m++;
+		cJSON_Delete(rec);
+		rec = NULL;
+	}
+	cJSON_Delete(rec);
+	sc_jsonl_release(&r);
+	if (rc == 0 && m > 0 && !present)
+		rc = sc_seterr(SC_EINPUT, "'%s': no record has the key \"%s\"", sc_stream_name(s), key);
+	if (rc < 0) {
+		sc_jsonl_column_free(v, m);
+		return rc;
+	}
+	*values = v;
+	*n = m;
+	return 0;
+}
+
+void sc_jsonl_column_free(char **values, int64_t n)
+{
+	if (!values)
+		return;
+	for (int64_t i = 0; i < n; i++)
+		free(values[i]);
+	free(values);
+}

@@ -1,0 +1,16 @@
+/* One column of a per-cell JSONL table (man5/scbench-formats.5, obs JSONL) as strings:
+ * strings as they are, numbers in their shortest round-trip form, booleans "true"/"false";
+ * null or a missing key gives NULL. */
+#ifndef SC_JSONL_COLUMN_H
+#define SC_JSONL_COLUMN_H
+
+#include <stdint.h>
+
+#include "sc_stream.h"
+
+/* Read every record of s; *values (caller frees with sc_jsonl_column_free) gets *n entries. */
+int sc_jsonl_column_read(struct sc_stream *s, const char *key, char ***values,
+			 int64_t *n) SC_RESULT_USED;
+void sc_jsonl_column_free(char **values, int64_t n);
+
+#endif

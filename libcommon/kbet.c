@@ -1,0 +1,510 @@
+/* Deterministic scib kBET (see kbet.h). */
+#include <math.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "graph_conn.h"
+#include "kbet.h"
+#include "sc_alloc.h"
+
+#define KBET_MAX_POWER 26
+
+/* Lower regularized gamma by its series, for x < a + 1. */
+static double gamma_p_series(double a, double x)
+{
+	double sum = 1.0 / a, term = sum, ap = a;
+	for (int k = 0; k < 10000; k++) {
+		ap += 1;
+		term *= x / ap;
+		sum += term;
+		if (fabs(term) < fabs(sum) * 1e-16)
+			break;
+	}
+	return sum * exp(-x + a * log(x) - lgamma(a));
+}
+
+/* Upper regularized gamma by its continued fraction (modified Lentz), for x >= a + 1. */
+static double gamma_q_cf(double a, double x)
+{
+	const double tiny = 1e-300;
+	double b = x + 1 - a, c = 1 / tiny, d = 1 / b, h = d;
+	for (int i = 1; i < 10000; i++) {
+		double an = -i * (i - a);
+		b += 2;
+		d = an * d + b;
+		if (fabs(d) < tiny)
+			d = tiny;
+		c = b + an / c;
+		if (fabs(c) < tiny)
+			c = tiny;
+		d = 1 / d;
+		double del = d * c;
+		h *= del;
+		if (fabs(del - 1) < 1e-16)
+			break;
+	}
+	return exp(-x + a * log(x) - lgamma(a)) * h;
+}
+
+double sc_gamma_q(double a, double x)
+{
+	if (!(a > 0) || isnan(x))
+		return NAN;
+	if (x <= 0)
+		return 1;
+	if (x < a + 1)
+		return 1 - gamma_p_series(a, x);
+	return gamma_q_cf(a, x);
+}
+
+int64_t sc_kbet_k0(const int64_t *batch_counts, int32_t n_batches, int64_t n_cells)
+{
+	int64_t tot = 0, present = 0;
+	for (int32_t b = 0; b < n_batches; b++)
+		if (batch_counts[b] > 0) {
+			tot += batch_counts[b];
+			present++;
+		}
+	int64_t q = present ? (int64_t)floor((double)tot / (double)present / 4.0) : 0;
+	int64_t k0 = q > 10 ? q : 10;
+	if (k0 > 70)
+		k0 = 70;
+	const int64_t size_max = INT64_C(2147483647);
+	if (n_cells > 0 && k0 * n_cells >= size_max)
+		k0 = size_max / n_cells;
+	return k0;
+}
+
+double sc_kbet_rejection(const int32_t *nb, int64_t m, int64_t kk, const int32_t *bat,
+			 const double *freq, int32_t n_batches, int64_t k0, double alpha,
+			 const unsigned char *tested)
+{
+	int64_t cnt[256], rej = 0, tot = 0;
+	int32_t dof = -1;
+	for (int32_t b = 0; b < n_batches; b++)
+		if (freq[b] > 0)
+			dof++;
+	if (n_batches > 256 || dof < 1)
+		return NAN;
+	for (int64_t i = 0; i < m; i++) {
+		if (!tested[i])
+			continue;
+		memset(cnt, 0, sizeof(int64_t) * (size_t)n_batches);
+		cnt[bat[i]]++;
+		for (int64_t j = 0; j < kk; j++)
+			if (nb[i * kk + j] >= 0)
+				cnt[bat[nb[i * kk + j]]]++;
+		double chi = 0;
+		for (int32_t b = 0; b < n_batches; b++) {
+			if (freq[b] <= 0)
+				continue;
+			double e = (double)k0 * freq[b], t = (double)cnt[b] - e;
+			chi += t * t / e;
+		}
+		double p = sc_gamma_q(dof / 2.0, chi / 2.0);
+		rej += p < alpha;
+		tot++;
+	}
+	return tot ? (double)rej / (double)tot : NAN;
+}
+
+/* Local row-normalised subgraph over the used cells (loc maps global -> local or -1). */
+struct lgraph {
+	int64_t m;
+	int64_t *ptr;
+	int32_t *col;
+	double *w;
+};
+
+static int lgraph_build(const struct sc_csr *g, const int32_t *cells, int64_t m,
+			const int32_t *loc, struct lgraph *lg)
+{
+	int64_t nnz = 0;
+	lg->m = m;
+	lg->ptr = sc_calloc((size_t)m + 1, sizeof(int64_t));
+	if (!lg->ptr)
+		return SC_ENOMEM;
+	for (int64_t a = 0; a < m; a++)
+		for (int64_t p = g->indptr[cells[a]]; p < g->indptr[cells[a] + 1]; p++)
+			nnz += loc[g->indices[p]] >= 0 && g->data[p] > 0;
+	lg->col = sc_malloc((size_t)nnz, sizeof(int32_t));
+	lg->w = sc_malloc((size_t)nnz, sizeof(double));
+	if (!lg->col || !lg->w)
+		return SC_ENOMEM;
+	nnz = 0;
+	for (int64_t a = 0; a < m; a++) {
+		int64_t start = nnz;
+		double s = 0;
+		for (int64_t p = g->indptr[cells[a]]; p < g->indptr[cells[a] + 1]; p++) {
+			int32_t j = loc[g->indices[p]];
+			if (j < 0 || !(g->data[p] > 0))
+				continue;
+			lg->col[nnz] = j;
+			lg->w[nnz++] = g->data[p];
+			s += g->data[p];
+		}
+		for (int64_t p = start; p < nnz; p++)
+			lg->w[p] /= s;
+		lg->ptr[a + 1] = nnz;
+	}
+	return 0;
+}
+
+static void lgraph_release(struct lgraph *lg)
+{
+	free(lg->ptr);
+	free(lg->col);
+	free(lg->w);
+}
+
+struct dscratch {
+	double *cur, *nxt, *acc;
+	int32_t *cl, *nl;
+	unsigned char *innxt;
+	double *hv;
+	int32_t *hi;
+};
+
+/* Min-heap of (value, index) keeping the kk largest; ties: larger index is weaker. */
+static int weaker(double va, int32_t ia, double vb, int32_t ib)
+{
+	return va < vb || (va == vb && ia > ib);
+}
+
+static void heap_offer(double *hv, int32_t *hi, int64_t *hn, int64_t kk, double v, int32_t ix)
+{
+	int64_t i;
+	if (*hn < kk) {
+		i = (*hn)++;
+		while (i > 0 && weaker(v, ix, hv[(i - 1) / 2], hi[(i - 1) / 2])) {
+			hv[i] = hv[(i - 1) / 2];
+			hi[i] = hi[(i - 1) / 2];
+			i = (i - 1) / 2;
+		}
+		hv[i] = v;
+		hi[i] = ix;
+		return;
+	}
+	if (!weaker(hv[0], hi[0], v, ix))
+		return;
+	i = 0;
+	for (;;) {
+		int64_t c = 2 * i + 1;
+		if (c >= kk)
+			break;
+		if (c + 1 < kk && weaker(hv[c + 1], hi[c + 1], hv[c], hi[c]))
+			c++;
+		if (!weaker(hv[c], hi[c], v, ix))
+			break;
+		hv[i] = hv[c];
+		hi[i] = hi[c];
+		i = c;
+	}
+	hv[i] = v;
+	hi[i] = ix;
+}
+
+/* Row a of T + ... + T^P: returns the non-zero count (diagonal included) and writes the kk
+ * strongest off-diagonal entries' local indices into out (-1 padded). The powers before the
+ * last are propagated sparsely; the last one is scattered into the dense accumulator, which
+ * is then scanned once (cheaper than tracking a support that covers most of the label). */
+static int64_t diffuse_row(const struct lgraph *lg, int64_t a, int P, int64_t kk,
+			   struct dscratch *s, int32_t *out)
+{
+	int64_t nc = 0, m = lg->m;
+	for (int64_t p = lg->ptr[a]; p < lg->ptr[a + 1]; p++) {
+		int32_t j = lg->col[p];
+		s->cur[j] = lg->w[p];
+		s->cl[nc++] = j;
+	}
+	for (int step = 1; step < P; step++) {
+		int last = step == P - 1;
+		int64_t nn = 0;
+		for (int64_t q = 0; q < nc; q++) {
+			int32_t j = s->cl[q];
+			double v = s->cur[j];
+			s->acc[j] += v;
+			s->cur[j] = 0;
+			const int32_t *col = lg->col + lg->ptr[j];
+			const double *w = lg->w + lg->ptr[j];
+			int64_t deg = lg->ptr[j + 1] - lg->ptr[j];
+			if (last) {
+				for (int64_t p = 0; p < deg; p++)
+					s->acc[col[p]] += v * w[p];
+				continue;
+			}
+			for (int64_t p = 0; p < deg; p++) {
+				int32_t l = col[p];
+				if (!s->innxt[l]) {
+					s->innxt[l] = 1;
+					s->nl[nn++] = l;
+				}
+				s->nxt[l] += v * w[p];
+			}
+		}
+		if (last)
+			break;
+		double *t = s->cur;
+		s->cur = s->nxt;
+		s->nxt = t;
+		int32_t *tl = s->cl;
+		s->cl = s->nl;
+		s->nl = tl;
+		nc = nn;
+		for (int64_t q = 0; q < nc; q++)
+			s->innxt[s->cl[q]] = 0;
+	}
+	if (P == 1)
+		for (int64_t q = 0; q < nc; q++) {
+			s->acc[s->cl[q]] += s->cur[s->cl[q]];
+			s->cur[s->cl[q]] = 0;
+		}
+	int64_t hn = 0, nz = 0;
+	for (int64_t j = 0; j < m; j++) {
+		double v = s->acc[j];
+		if (v == 0)
+			continue;
+		nz++;
+		s->acc[j] = 0;
+		if (j != a)
+			heap_offer(s->hv, s->hi, &hn, kk, v, (int32_t)j);
+	}
+	for (int64_t q = 0; q < kk; q++)
+		out[q] = q < hn ? s->hi[q] : -1;
+	return nz;
+}
+
+struct dctx {
+	const struct lgraph *lg;
+	int64_t kk;
+	int P;
+	int32_t *nb;
+	atomic_long next;
+	int64_t minnz;
+	pthread_mutex_t mu;
+	int err;
+};
+
+static void *diffuse_worker(void *arg)
+{
+	struct dctx *c = arg;
+	struct dscratch s;
+	int64_t m = c->lg->m, minnz = INT64_MAX;
+	memset(&s, 0, sizeof s);
+	s.cur = calloc((size_t)m, sizeof(double));
+	s.nxt = calloc((size_t)m, sizeof(double));
+	s.acc = calloc((size_t)m, sizeof(double));
+	s.cl = malloc(sizeof(int32_t) * (size_t)m);
+	s.nl = malloc(sizeof(int32_t) * (size_t)m);
+	s.innxt = calloc((size_t)m, 1);
+	s.hv = malloc(sizeof(double) * ((size_t)c->kk + 1));
+	s.hi = malloc(sizeof(int32_t) * ((size_t)c->kk + 1));
+	if (!s.cur || !s.nxt || !s.acc || !s.cl || !s.nl || !s.innxt || !s.hv || !s.hi) {
+		pthread_mutex_lock(&c->mu);
+		c->err = 1;
+		pthread_mutex_unlock(&c->mu);
+		goto out;
+	}
+	for (;;) {
+		long r0 = atomic_fetch_add(&c->next, 64);
+		if (r0 >= m)
+			break;
+		for (int64_t a = r0; a < r0 + 64 && a < m; a++) {
+			int64_t nz = diffuse_row(c->lg, a, c->P, c->kk, &s, c->nb + a * c->kk);
+			if (nz < minnz)
+				minnz = nz;
+		}
+	}
+	pthread_mutex_lock(&c->mu);
+	if (minnz < c->minnz)
+		c->minnz = minnz;
+	pthread_mutex_unlock(&c->mu);
+out:
+	free(s.cur);
+	free(s.nxt);
+	free(s.acc);
+	free(s.cl);
+	free(s.nl);
+	free(s.innxt);
+	free(s.hv);
+	free(s.hi);
+	return NULL;
+}
+
+/* Diffusion neighbours of every used cell; returns 0, or 1 when some row never reaches
+ * k0 + 1 non-zeros (scib's NeighborsError), or a negative error. */
+static int diffusion_nn(const struct lgraph *lg, int64_t k0, int64_t kk, int threads, int32_t *nb)
+{
+	struct dctx c;
+	pthread_t tid[64];
+	int nt = threads < 1 ? 1 : (threads > 64 ? 64 : threads);
+	memset(&c, 0, sizeof c);
+	c.lg = lg;
+	c.kk = kk;
+	c.nb = nb;
+	pthread_mutex_init(&c.mu, NULL);
+	for (int P = 3; P <= KBET_MAX_POWER; P++) {
+		int started = 0;
+		c.P = P;
+		c.minnz = INT64_MAX;
+		atomic_init(&c.next, 0);
+		for (; started < nt - 1; started++)
+			if (pthread_create(&tid[started], NULL, diffuse_worker, &c) != 0)
+				break;
+		diffuse_worker(&c);
+		for (int t = 0; t < started; t++)
+			pthread_join(tid[t], NULL);
+		if (c.err) {
+			pthread_mutex_destroy(&c.mu);
+			return sc_seterr(SC_ENOMEM, "kbet: out of memory in the diffusion");
+		}
+		sc_log(3, "kbet: %lld cells, power %d, fewest non-zeros %lld (need %lld)",
+		       (long long)lg->m, P, (long long)c.minnz, (long long)k0 + 1);
+		if (c.minnz >= k0 + 1) {
+			pthread_mutex_destroy(&c.mu);
+			return 0;
+		}
+	}
+	pthread_mutex_destroy(&c.mu);
+	return 1;
+}
+
+/* One label: its rejection rate (NaN when skipped). */
+static int kbet_label(const struct sc_csr *g, const int32_t *cells, int64_t ng,
+		      const int32_t *comp, const int64_t *csize, const int32_t *batch,
+		      int32_t n_batches, double alpha, int threads, int32_t *loc,
+		      double *rate)
+{
+	int ret = SC_ENOMEM;
+	int64_t *bc = sc_calloc((size_t)n_batches, sizeof(int64_t));
+	double *freq = sc_calloc((size_t)n_batches, sizeof(double));
+	int32_t *used = sc_malloc((size_t)ng, sizeof(int32_t)), *bat = sc_malloc((size_t)ng, sizeof(int32_t));
+	int32_t *nb = NULL;
+	unsigned char *tested = sc_calloc((size_t)ng, 1);
+	struct lgraph lg = { 0, NULL, NULL, NULL };
+	int32_t present = 0;
+	int64_t m = 0, k0 = 0;
+	int single = 1;
+	*rate = NAN;
+	if (!bc || !freq || !used || !bat || !tested)
+		goto out;
+	for (int64_t a = 0; a < ng; a++)
+		bc[batch[cells[a]]]++;
+	for (int32_t b = 0; b < n_batches; b++) {
+		present += bc[b] > 0;
+		freq[b] = (double)bc[b] / (double)ng;
+	}
+	ret = 0;
+	if (ng <= 10 || present < 2)
+		goto out;
+	k0 = sc_kbet_k0(bc, n_batches, ng);
+	for (int64_t a = 1; a < ng; a++)
+		single &= comp[cells[a]] == comp[cells[0]];
+	for (int64_t a = 0; a < ng; a++)
+		if (single || csize[comp[cells[a]]] >= 3 * k0)
+			used[m++] = cells[a];
+	if (!single && (double)m / (double)ng < 0.75) {
+		*rate = 1;
+		goto out;
+	}
+	for (int64_t a = 0; a < m; a++)
+		loc[used[a]] = (int32_t)a;
+	ret = lgraph_build(g, used, m, loc, &lg);
+	if (ret < 0)
+		goto out;
+	nb = sc_malloc((size_t)m, (size_t)(k0 - 1 > 0 ? k0 - 1 : 1) * sizeof(int32_t));
+	ret = SC_ENOMEM;
+	if (!nb)
+		goto out;
+	ret = diffusion_nn(&lg, k0, k0 - 1, threads, nb);
+	if (ret < 0)
+		goto out;
+	if (ret == 1) {
+		*rate = 1;
+		ret = 0;
+		goto out;
+	}
+	for (int64_t a = 0; a < m; a++) {
+		bat[a] = batch[used[a]];
+		tested[a] = 1;
+	}
+	*rate = sc_kbet_rejection(nb, m, k0 - 1, bat, freq, n_batches, k0, alpha, tested);
+out:
+	for (int64_t a = 0; used && a < ng && a < m; a++)
+		loc[used[a]] = -1;
+	lgraph_release(&lg);
+	free(bc);
+	free(freq);
+	free(used);
+	free(bat);
+	free(nb);
+	free(tested);
+	return ret;
+}
+
+int sc_kbet_scib(const struct sc_csr *g, const int32_t *label, int32_t n_labels,
+		 const int32_t *batch, int32_t n_batches, double alpha, int threads,
+		 double *per_label, double *score)
+{
+	int64_t n = g->rows;
+	int ret = SC_ENOMEM;
+	int32_t *comp = sc_malloc((size_t)n, sizeof(int32_t)), *loc = sc_malloc((size_t)n, sizeof(int32_t));
+	int32_t *order = sc_malloc((size_t)n, sizeof(int32_t));
+	int64_t *csize = sc_calloc((size_t)n, sizeof(int64_t));
+	int64_t *lstart = sc_calloc((size_t)n_labels + 1, sizeof(int64_t));
+	double tot = 0;
+	int64_t cnt = 0;
+	if (!comp || !loc || !order || !csize || !lstart)
+		goto out;
+	if (n_batches > 256) {
+		ret = sc_seterr(SC_EUSAGE, "kbet: more than 256 batches");
+		goto out;
+	}
+	ret = sc_graph_components_by_label(g, label, comp);
+	if (ret < 0)
+		goto out;
+	for (int64_t i = 0; i < n; i++) {
+		csize[comp[i]]++;
+		lstart[label[i] + 1]++;
+		loc[i] = -1;
+	}
+	for (int32_t l = 0; l < n_labels; l++)
+		lstart[l + 1] += lstart[l];
+	{
+		int64_t *pos = sc_malloc((size_t)n_labels + 1, sizeof(int64_t));
+		if (!pos) {
+			ret = SC_ENOMEM;
+			goto out;
+		}
+		memcpy(pos, lstart, sizeof(int64_t) * ((size_t)n_labels + 1));
+		for (int64_t i = 0; i < n; i++)
+			order[pos[label[i]]++] = (int32_t)i;
+		free(pos);
+	}
+	for (int32_t l = 0; l < n_labels; l++) {
+		double r;
+		ret = kbet_label(g, order + lstart[l], lstart[l + 1] - lstart[l], comp, csize, batch,
+				 n_batches, alpha, threads, loc, &r);
+		if (ret < 0)
+			goto out;
+		sc_log(3, "kbet: label %d: %lld cells, rejection %.6g", l,
+		       (long long)(lstart[l + 1] - lstart[l]), r);
+		if (per_label)
+			per_label[l] = r;
+		if (!isnan(r)) {
+			tot += r;
+			cnt++;
+		}
+	}
+	*score = cnt ? 1 - tot / (double)cnt : NAN;
+	ret = 0;
+out:
+	free(comp);
+	free(loc);
+	free(order);
+	free(csize);
+	free(lstart);
+	return ret;
+}
