@@ -7,6 +7,7 @@
  * res = gamma / W (modularity) or gamma (CPM); the constant terms common to all targets
  * cancel. Weights are kept in double; the original graph's float32 weights are widened once. */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -660,4 +661,35 @@ int sc_leiden_sweep(const struct sc_csr *g, const struct sc_leiden_opts *o,
 out:
 	free(memb);
 	return ret;
+}
+
+int sc_resolutions_parse(const char *spec, double *out, int max, int *n)
+{
+	char buf[64], *p1, *p2, *end;
+	double a, b, st;
+	if (strlen(spec) >= sizeof(buf) || !(p1 = strchr(strcpy(buf, spec), ':')) ||
+	    !(p2 = strchr(p1 + 1, ':')))
+		return sc_seterr(SC_EUSAGE, "--resolutions: expected A:B:STEP, got '%s'", spec);
+	*p1++ = '\0';
+	*p2++ = '\0';
+	a = strtod(buf, &end);
+	if (*end || end == buf || !isfinite(a) || a < 0)
+		goto bad;
+	b = strtod(p1, &end);
+	if (*end || end == p1 || !isfinite(b) || b < a)
+		goto bad;
+	st = strtod(p2, &end);
+	if (*end || end == p2 || !isfinite(st) || st <= 0)
+		goto bad;
+	*n = 0;
+	for (long i = 0; a + (double)i * st <= b * (1 + 1e-12); i++) {
+		if (*n == max)
+			return sc_seterr(SC_EUSAGE, "--resolutions: more than %d values", max);
+		snprintf(buf, sizeof(buf), "%.12g", a + (double)i * st);
+		out[(*n)++] = strtod(buf, NULL);
+	}
+	return 0;
+bad:
+	return sc_seterr(SC_EUSAGE, "--resolutions: '%s' is not A:B:STEP with 0 <= A <= B, STEP > 0",
+			 spec);
 }

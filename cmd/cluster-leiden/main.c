@@ -52,29 +52,6 @@ struct opts {
 	const char *in, *out, *obs, *labels, *label_key, *sweep_out, *summary, *key_added;
 };
 
-/* "A:B:STEP" into o->res; values rounded to 12 significant digits (0.6, not 0.6000000000000001). */
-static int parse_range(const char *s, struct opts *o)
-{
-	double a, b, st;
-	char buf[64], *p1, *p2;
-	if (strlen(s) >= sizeof(buf) || !(p1 = strchr(strcpy(buf, s), ':')) || !(p2 = strchr(p1 + 1, ':')))
-		return sc_seterr(SC_EUSAGE, "--resolutions: expected A:B:STEP, got '%s'", s);
-	*p1++ = '\0';
-	*p2++ = '\0';
-	if (sc_parse_double("--resolutions", buf, 0, 1e9, &a) < 0 ||
-	    sc_parse_double("--resolutions", p1, a, 1e9, &b) < 0 ||
-	    sc_parse_double("--resolutions", p2, 1e-9, 1e9, &st) < 0)
-		return SC_EUSAGE;
-	o->nres = 0;
-	for (long i = 0; a + i * st <= b * (1 + 1e-12); i++) {
-		if (o->nres == MAX_RES)
-			return sc_seterr(SC_EUSAGE, "--resolutions: more than %d values", MAX_RES);
-		snprintf(buf, sizeof(buf), "%.12g", a + i * st);
-		o->res[o->nres++] = strtod(buf, NULL);
-	}
-	return 0;
-}
-
 static int parse_opts(int argc, char **argv, struct opts *o, int *exit_now)
 {
 	static const struct option lo[] = {
@@ -106,7 +83,7 @@ static int parse_opts(int argc, char **argv, struct opts *o, int *exit_now)
 		case 'h': usage(stdout); *exit_now = 1; return 0;
 		case 'o': o->out = optarg; break;
 		case O_RES: rc = sc_parse_double("--resolution", optarg, 0, 1e9, &o->res[0]); single = 1; break;
-		case O_RESS: rc = parse_range(optarg, o); break;
+		case O_RESS: rc = sc_resolutions_parse(optarg, o->res, MAX_RES, &o->nres); break;
 		case O_OBJ: rc = sc_leiden_objective_parse(optarg, &o->lo.objective); break;
 		case O_ITER:
 			rc = sc_parse_long("--iterations", optarg, -1, 1000000, &v);
@@ -146,30 +123,6 @@ static int parse_opts(int argc, char **argv, struct opts *o, int *exit_now)
 	if (!o->nres)
 		o->nres = -1; /* single run at res[0] */
 	return 0;
-}
-
-/* A per-cell string column of a JSONL file, checked against the cell count. */
-static int column(const char *path, const char *key, int64_t n, int required, char ***v)
-{
-	struct sc_stream *s = sc_open(path, "r");
-	int64_t m = 0;
-	int rc;
-	*v = NULL;
-	if (!s)
-		return SC_EIO;
-	rc = sc_jsonl_column_read(s, key, v, &m);
-	sc_abort(s);
-	if (rc == 0 && m != n)
-		rc = sc_seterr(SC_EINPUT, "'%s' has %lld rows, the graph has %lld cells", path,
-			       (long long)m, (long long)n);
-	for (int64_t i = 0; rc == 0 && required && i < n; i++)
-		if (!(*v)[i])
-			rc = sc_seterr(SC_EINPUT, "'%s' row %lld: no \"%s\"", path, (long long)i, key);
-	if (rc < 0) {
-		sc_jsonl_column_free(*v, m);
-		*v = NULL;
-	}
-	return rc;
 }
 
 /* JSON text of a string (quotes included), or NULL. */
@@ -264,14 +217,14 @@ int main(int argc, char **argv)
 		goto fail;
 	if (sc_conn_load(in, o.kind, (int)o.scanpy_k, &g) < 0)
 		goto fail;
-	if (o.obs && column(o.obs, "obs_name", g.rows, 1, &names) < 0)
+	if (o.obs && sc_jsonl_column_load(o.obs, "obs_name", g.rows, 1, &names) < 0)
 		goto fail;
 	if (o.labels) {
-		if (column(o.labels, o.label_key, g.rows, 1, &labs) < 0 ||
+		if (sc_jsonl_column_load(o.labels, o.label_key, g.rows, 1, &labs) < 0 ||
 		    !(codes = sc_malloc((size_t)g.rows + 1, sizeof(int32_t))) ||
 		    sc_labels_encode((const char *const *)labs, g.rows, codes, &ncat) < 0)
 			goto fail;
-		if (!o.obs && column(o.labels, "obs_name", g.rows, 0, &names) < 0)
+		if (!o.obs && sc_jsonl_column_load(o.labels, "obs_name", g.rows, 0, &names) < 0)
 			sc_clearerr(); /* obs_name is optional there */
 	}
 	if (!(memb = sc_malloc((size_t)g.rows + 1, sizeof(int32_t))))

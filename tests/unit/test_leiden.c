@@ -159,8 +159,22 @@ static void test_compare(void)
 	   codes[2] == 2 && codes[3] == 0, "labels encoded in sorted order");
 }
 
+static void test_resolutions(void)
+{
+	double r[20];
+	int n = 0;
+	ok(sc_resolutions_parse("0.2:2.0:0.2", r, 20, &n) == 0 && n == 10 && r[0] == 0.2 &&
+	   r[2] == 0.6 && r[9] == 2.0, "0.2:2.0:0.2 gives scib's ten resolutions exactly");
+	ok(sc_resolutions_parse("1:1:0.5", r, 20, &n) == 0 && n == 1 && r[0] == 1, "single value");
+	ok(sc_resolutions_parse("0:1:0.01", r, 20, &n) < 0, "too many values refused");
+	ok(sc_resolutions_parse("1:0:0.1", r, 20, &n) < 0 && sc_resolutions_parse("0:1:0", r, 20, &n) < 0 &&
+	   sc_resolutions_parse("0:1", r, 20, &n) < 0 && sc_resolutions_parse("a:1:0.1", r, 20, &n) < 0,
+	   "malformed ranges refused");
+}
+
 int main(void)
 {
+	test_resolutions();
 	test_cliques();
 	test_edge_cases();
 	test_compare();
