@@ -648,13 +648,11 @@ int sc_leiden_sweep(const struct sc_csr *g, const struct sc_leiden_opts *o,
 		if (ncl)
 			ncl[r] = k;
 		/* scib: strict improvement over a running max that starts at 0 */
-		if (r == 0 || top < sc.nmi) {
-			if (r == 0 || top < sc.nmi)
-				memcpy(best, memb, sizeof(int32_t) * (size_t)g->rows);
-			if (top < sc.nmi) {
-				top = sc.nmi;
-				*best_index = r;
-			}
+		if (r == 0 || top < sc.nmi) /* the first run stands in when no NMI is positive */
+			memcpy(best, memb, sizeof(int32_t) * (size_t)g->rows);
+		if (top < sc.nmi) {
+			top = sc.nmi;
+			*best_index = r;
 		}
 	}
 	ret = 0;
