@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cluster_compare.h"
 #include "jsonl_column.h"
@@ -177,7 +178,7 @@ static int write_sweep(const struct opts *o, const double *nmi, const double *ar
 }
 
 static cJSON *summary(const struct opts *o, const struct sc_csr *g, const int32_t *memb, int32_t k,
-		      double res, double secs)
+		      double res, double secs, double cpu)
 {
 	cJSON *j = cJSON_CreateObject();
 	cJSON_AddNumberToObject(j, "n_cells", (double)g->rows);
@@ -191,6 +192,7 @@ static cJSON *summary(const struct opts *o, const struct sc_csr *g, const int32_
 	sc_json_add_number(j, "quality", sc_leiden_quality(g, memb, o->lo.objective, res, o->lo.use_weights));
 	sc_json_add_number(j, "modularity", sc_modularity(g, memb, o->lo.use_weights));
 	cJSON_AddNumberToObject(j, "seconds", secs);
+	cJSON_AddNumberToObject(j, "cpu_seconds", cpu);
 	return j;
 }
 
@@ -203,6 +205,7 @@ int main(int argc, char **argv)
 	int32_t *memb = NULL, *codes = NULL, ncl[MAX_RES], k = 0;
 	double nmi[MAX_RES], ari[MAX_RES], t0, res;
 	int64_t ncat;
+	clock_t c0;
 	cJSON *sj = NULL;
 	int exit_now = 0, ret = SC_EXIT_INPUT, best = 0, rc;
 
@@ -230,6 +233,7 @@ int main(int argc, char **argv)
 	if (!(memb = sc_malloc((size_t)g.rows + 1, sizeof(int32_t))))
 		goto fail;
 	t0 = sc_now();
+	c0 = clock();
 	if (o.nres > 0) {
 		rc = sc_leiden_sweep(&g, &o.lo, o.res, o.nres, codes, memb, &best, nmi, ari, ncl);
 		k = rc == 0 ? ncl[best] : 0;
@@ -240,7 +244,7 @@ int main(int argc, char **argv)
 	if (rc < 0)
 		goto fail;
 	res = o.res[o.nres > 0 ? best : 0];
-	sj = summary(&o, &g, memb, k, res, sc_now() - t0);
+	sj = summary(&o, &g, memb, k, res, sc_now() - t0, (double)(clock() - c0) / CLOCKS_PER_SEC);
 	if (codes) {
 		struct sc_partition_scores ps;
 		if (sc_partition_compare(codes, memb, g.rows, &ps) < 0)
