@@ -90,7 +90,7 @@ static int read_shape(hid_t g, const char *what, int64_t *rows, int64_t *cols)
 }
 
 /* Open-group sparse reader with full structural validation. */
-static int read_sparse(const struct sc_h5ad *h, hid_t g, const char *what, struct sparse *s)
+static int read_sparse(const struct sc_h5ad *h, hid_t g, const char *what, struct sparse *s, int full)
 {
 	char *enc = NULL, *fmt = NULL;
 	int64_t major, n;
@@ -121,6 +121,10 @@ static int read_sparse(const struct sc_h5ad *h, hid_t g, const char *what, struc
 			ret = sc_seterr(SC_EINPUT, "%s/indptr: decreases at %lld", what, (long long)i);
 			goto out;
 		}
+	if (!full) { /* structure only: the caller reads indices and data in slices */
+		ret = 0;
+		goto out;
+	}
 	if ((ret = read_vec(h, g, "indices", H5T_NATIVE_INT64, 8, s->nnz, what,
 			    (void **)&s->indices, &n)) < 0 ||
 	    (ret = read_vec(h, g, "data", H5T_NATIVE_FLOAT, 4, s->nnz, what, (void **)&s->data, &n)) < 0)
@@ -224,6 +228,89 @@ out:
 	return ret;
 }
 
+/* count elements of a 1-D dataset from offset off, converted to memory type mt. */
+static int read_slice(hid_t d, hid_t mt, int64_t off, int64_t count, void *buf, const char *what)
+{
+	hsize_t start = (hsize_t)off, cnt = (hsize_t)count;
+	hid_t fs = H5Dget_space(d), ms = H5Screate_simple(1, &cnt, NULL);
+	int ret = 0;
+	if (fs < 0 || ms < 0 || H5Sselect_hyperslab(fs, H5S_SELECT_SET, &start, NULL, &cnt, NULL) < 0 ||
+	    H5Dread(d, mt, ms, fs, H5P_DEFAULT, buf) < 0)
+		ret = h5_fail(SC_EINPUT, what, "cannot read data (corrupt or truncated file?)");
+	h5_close(fs);
+	h5_close(ms);
+	return ret;
+}
+
+static hid_t open_vec(const struct sc_h5ad *h, hid_t g, const char *name, int64_t want,
+		      const char *what, char *w, size_t wsize)
+{
+	int64_t n = 0;
+	hid_t d;
+	h5_fmt(w, wsize, "%s/%s", what, name);
+	if ((d = h5_open(g, name, w)) < 0)
+		return d;
+	if (h5_len(d, w, &n) < 0 || h5_check_filters(d, w) < 0 ||
+	    (n != want && sc_seterr(SC_EINPUT, "%s: has %lld entries, expected %lld", w, (long long)n,
+				    (long long)want))) {
+		h5_close(d);
+		return H5I_INVALID_HID;
+	}
+	return d;
+}
+
+/* CSR densified a block of rows at a time, so that memory stays near the dense result. */
+static int densify_rows(const struct sc_h5ad *h, hid_t g, const struct sparse *s, uint64_t max_bytes,
+			const char *what, struct sc_matrix *out)
+{
+	char wi[WHAT_MAX], wd[WHAT_MAX];
+	hid_t di = H5I_INVALID_HID, dd = H5I_INVALID_HID;
+	int64_t *idx = NULL, block = 1 << 20, r0, r1;
+	float *val = NULL;
+	int ret;
+	for (int64_t r = 0; r < s->rows; r++)
+		if (s->indptr[r + 1] - s->indptr[r] > block)
+			block = s->indptr[r + 1] - s->indptr[r];
+	if ((ret = mem_guard(s->rows, s->cols, max_bytes, what)) < 0 ||
+	    (ret = h5_guard(h, (uint64_t)block, 12, what)) < 0)
+		return ret;
+	ret = -1;
+	if ((di = open_vec(h, g, "indices", s->nnz, what, wi, sizeof wi)) < 0 ||
+	    (dd = open_vec(h, g, "data", s->nnz, what, wd, sizeof wd)) < 0 ||
+	    !(idx = sc_malloc((size_t)block, sizeof *idx)) || !(val = sc_malloc((size_t)block, sizeof *val)) ||
+	    sc_mat_alloc(out, s->rows, s->cols) < 0)
+		goto out;
+	for (r0 = 0; r0 < s->rows; r0 = r1) {
+		int64_t p0 = s->indptr[r0], n;
+		for (r1 = r0 + 1; r1 < s->rows && s->indptr[r1 + 1] - p0 <= block; r1++)
+			;
+		n = s->indptr[r1] - p0;
+		if (n > 0 && (read_slice(di, H5T_NATIVE_INT64, p0, n, idx, wi) < 0 ||
+			      read_slice(dd, H5T_NATIVE_FLOAT, p0, n, val, wd) < 0))
+			goto fail;
+		for (int64_t r = r0; r < r1; r++)
+			for (int64_t p = s->indptr[r]; p < s->indptr[r + 1]; p++) {
+				int64_t c = idx[p - p0];
+				if (c < 0 || c >= s->cols) {
+					sc_seterr(SC_EINPUT, "%s: entry %lld = %lld out of range", wi,
+						  (long long)p, (long long)c);
+					goto fail;
+				}
+				out->data[r * s->cols + c] += val[p - p0];
+			}
+	}
+	ret = 0;
+	goto out;
+fail:
+	sc_mat_release(out);
+out:
+	free(idx);
+	free(val);
+	h5_close(di);
+	h5_close(dd);
+	return ret;
+}
+
 /* A matrix element (dense dataset or sparse group) at root/path, densified. */
 static int read_matrix(struct sc_h5ad *h, const char *path, const char *what, uint64_t max_bytes,
 		       struct sc_matrix *out)
@@ -235,8 +322,14 @@ static int read_matrix(struct sc_h5ad *h, const char *path, const char *what, ui
 		return -1;
 	if (H5Iget_type(o) == H5I_DATASET) {
 		ret = read_dense(h, o, what, max_bytes, out);
-	} else if ((ret = read_sparse(h, o, what, &s)) == 0) {
-		ret = densify(&s, max_bytes, what, out);
+	} else if ((ret = read_sparse(h, o, what, &s, 0)) == 0) {
+		if (s.csc) {
+			sparse_release(&s);
+			if ((ret = read_sparse(h, o, what, &s, 1)) == 0)
+				ret = densify(&s, max_bytes, what, out);
+		} else {
+			ret = densify_rows(h, o, &s, max_bytes, what, out);
+		}
 		sparse_release(&s);
 	}
 	h5_close(o);
@@ -454,7 +547,7 @@ int sc_h5ad_read_obsp(struct sc_h5ad *h, const char *key, struct sc_csr *out)
 		return -1;
 	if (H5Iget_type(g) != H5I_GROUP) {
 		ret = sc_seterr(SC_EINPUT, "%s: a dense graph is not supported (expected CSR)", what);
-	} else if ((ret = read_sparse(h, g, what, &s)) == 0) {
+	} else if ((ret = read_sparse(h, g, what, &s, 1)) == 0) {
 		if (s.rows != h->n_obs || s.cols != h->n_obs)
 			ret = sc_seterr(SC_EINPUT, "%s: shape %lld x %lld, expected %lld x %lld", what,
 					(long long)s.rows, (long long)s.cols, (long long)h->n_obs,
@@ -499,5 +592,24 @@ int sc_h5_read_dataset_f32(const char *path, const char *dataset, struct sc_matr
 	}
 	H5Fclose(h.file);
 	H5Eclear2(H5E_DEFAULT);
+	return ret;
+}
+
+int sc_h5ad_read_raw_X(struct sc_h5ad *h, uint64_t max_bytes, struct sc_matrix *out)
+{
+	const char *path = h5_kind(h->root, "raw/X") != H5I_BADID ? "raw/X" : "raw.X";
+	char what[WHAT_MAX];
+	int ret;
+	if (h5_kind(h->root, path) == H5I_BADID)
+		return sc_seterr(SC_EINPUT, "'%s': no raw X in the file", h->path);
+	h5_fmt(what, sizeof what, "'%s': %s", h->path, path);
+	ret = read_matrix(h, path, what, max_bytes, out);
+	if (ret == 0 && (out->rows != h->n_obs || (h->raw_var && out->cols != h->n_raw_vars))) {
+		sc_seterr(SC_EINPUT, "%s: shape %lld x %lld does not match %lld cells x %lld raw genes", what,
+			  (long long)out->rows, (long long)out->cols, (long long)h->n_obs,
+			  (long long)h->n_raw_vars);
+		sc_mat_release(out);
+		ret = SC_EINPUT;
+	}
 	return ret;
 }

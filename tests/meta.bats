@@ -46,7 +46,7 @@ progs() { for d in "$BATS_TEST_DIRNAME"/../cmd/*/; do basename "$d"; done; }
 @test "every long option in --help is documented in the man page" {
 	for p in $(progs); do
 		f="$BATS_TEST_DIRNAME/../man/man1/$p.1"
-		page=$(LANG=C MANWIDTH=200 man -l "$f" 2>/dev/null | col -b)
+		page=$(groff -mandoc -Tascii -P-cbou -rLL=200n "$f" 2>/dev/null)
 		for o in $("$p" -h | grep -o -- '--[a-z][a-z0-9-]*' | sort -u); do
 			grep -q -- "$o" <<<"$page" || { echo "$p: $o not in man page"; return 1; }
 		done

@@ -1,0 +1,701 @@
+/* Building the report document: tables, aggregates, rankings, deltas, figures, provenance. */
+#include <fnmatch.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sc_alloc.h"
+#include "sc_report.h"
+#include "sc_svg.h"
+
+static const char *bio_pat[] = { "nmi*", "ari*", "asw_label*", "silhouette_label*", "clisi*",
+				 "isolated_label*", "cell_cycle*", "hvg*", "trajectory*", NULL };
+static const char *batch_pat[] = { "asw_batch*", "silhouette_batch*", "ilisi*", "kbet*", "graph_conn*",
+				   "pcr_comparison*", "bras*", NULL };
+
+const char *sc_report_scib_group(const char *metric)
+{
+	for (int i = 0; bio_pat[i]; i++)
+		if (!fnmatch(bio_pat[i], metric, 0))
+			return "bio";
+	for (int i = 0; batch_pat[i]; i++)
+		if (!fnmatch(batch_pat[i], metric, 0))
+			return "batch";
+	return NULL;
+}
+
+/* ---------- per-dataset tables ---------- */
+
+struct col {
+	char *label;
+	const char *metric, *unit;
+	int hib, group; /* group: 0 bio, 1 batch, 2 other */
+};
+
+struct cell {
+	double sum, sumsq;
+	size_t n, nnan;
+};
+
+struct dtab {
+	char **models;
+	size_t nm;
+	struct col *cols;
+	size_t nc;
+	struct cell *cell; /* nm x nc */
+};
+
+static void dtab_release(struct dtab *t)
+{
+	for (size_t i = 0; i < t->nm; i++)
+		free(t->models[i]);
+	for (size_t i = 0; i < t->nc; i++)
+		free(t->cols[i].label);
+	free(t->models);
+	free(t->cols);
+	free(t->cell);
+	memset(t, 0, sizeof *t);
+}
+
+static int find_or_add(char ***v, size_t *n, const char *s)
+{
+	char **p;
+	for (size_t i = 0; i < *n; i++)
+		if (!strcmp((*v)[i], s))
+			return (int)i;
+	if (!(p = sc_realloc(*v, *n + 1, sizeof *p)) || !(p[*n] = sc_strdup(s))) {
+		if (p)
+			*v = p;
+		return SC_ENOMEM;
+	}
+	*v = p;
+	return (int)(*n)++;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int cmp_col(const void *a, const void *b)
+{
+	const struct col *x = a, *y = b;
+	return x->group != y->group ? x->group - y->group : strcmp(x->label, y->label);
+}
+
+/* Columns are metric names: producers record outputs such as the chosen resolution in
+ * params, which differ between models, so params do not split columns (the sources appendix
+ * keeps them). */
+static char *col_label(const struct sc_mrec *r)
+{
+	return sc_strdup(r->metric);
+}
+
+static int col_index(const struct dtab *t, const char *label)
+{
+	for (size_t i = 0; i < t->nc; i++)
+		if (!strcmp(t->cols[i].label, label))
+			return (int)i;
+	return -1;
+}
+
+static int model_index(const struct dtab *t, const char *m)
+{
+	char *const *p = bsearch(&m, t->models, t->nm, sizeof *t->models, cmp_str);
+	return p ? (int)(p - t->models) : -1;
+}
+
+/* Models and columns of one dataset and family, then the cells. */
+static int dtab_build(const struct sc_metricset *s, const char *ds, enum sc_family fam, struct dtab *t)
+{
+	int rc = 0;
+	memset(t, 0, sizeof *t);
+	for (size_t i = 0; rc >= 0 && i < s->n; i++) {
+		const struct sc_mrec *r = &s->r[i];
+		char *lab;
+		if (strcmp(r->dataset, ds) || r->family != fam)
+			continue;
+		if ((rc = find_or_add(&t->models, &t->nm, r->model)) < 0 || !(lab = col_label(r))) {
+			rc = SC_ENOMEM;
+			break;
+		}
+		if (col_index(t, lab) < 0) {
+			struct col *p = sc_realloc(t->cols, t->nc + 1, sizeof *p);
+			const char *g = sc_report_scib_group(r->metric);
+			if (!p) {
+				free(lab);
+				rc = SC_ENOMEM;
+				break;
+			}
+			t->cols = p;
+			p[t->nc].label = lab;
+			p[t->nc].metric = r->metric;
+			p[t->nc].unit = r->unit;
+			p[t->nc].hib = r->hib >= 0 ? r->hib : sc_metric_higher_is_better(r->metric, r->unit);
+			p[t->nc].group = g ? (!strcmp(g, "bio") ? 0 : 1) : 2;
+			t->nc++;
+		} else {
+			free(lab);
+		}
+	}
+	if (rc < 0)
+		return rc;
+	if (t->models)
+		qsort(t->models, t->nm, sizeof *t->models, cmp_str);
+	if (t->cols)
+		qsort(t->cols, t->nc, sizeof *t->cols, cmp_col);
+	if (!(t->cell = sc_calloc(t->nm * t->nc + 1, sizeof *t->cell)))
+		return SC_ENOMEM;
+	for (size_t i = 0; i < s->n; i++) {
+		const struct sc_mrec *r = &s->r[i];
+		char *lab;
+		struct cell *c;
+		if (strcmp(r->dataset, ds) || r->family != fam)
+			continue;
+		if (!(lab = col_label(r)))
+			return SC_ENOMEM;
+		c = &t->cell[(size_t)model_index(t, r->model) * t->nc + (size_t)col_index(t, lab)];
+		free(lab);
+		if (isnan(r->value)) {
+			c->nnan++;
+		} else {
+			c->sum += r->value;
+			c->sumsq += r->value * r->value;
+			c->n++;
+		}
+	}
+	return 0;
+}
+
+static double cell_mean(const struct cell *c)
+{
+	return c->n ? c->sum / (double)c->n : NAN;
+}
+
+static double cell_sd(const struct cell *c)
+{
+	double m = cell_mean(c), v;
+	if (c->n < 2)
+		return NAN;
+	v = (c->sumsq - (double)c->n * m * m) / (double)(c->n - 1);
+	return sqrt(v > 0 ? v : 0);
+}
+
+static void fmt4(double v, char *out, size_t n)
+{
+	if (isnan(v))
+		snprintf(out, n, "n/a");
+	else
+		snprintf(out, n, "%.4f", v);
+}
+
+/* Per column min-max scaling across models, flipped for lower-is-better (1 = best). */
+static void scale_cols(const struct dtab *t, double *sc)
+{
+	for (size_t c = 0; c < t->nc; c++) {
+		double lo = INFINITY, hi = -INFINITY;
+		for (size_t m = 0; m < t->nm; m++) {
+			double v = cell_mean(&t->cell[m * t->nc + c]);
+			if (!isnan(v)) {
+				lo = fmin(lo, v);
+				hi = fmax(hi, v);
+			}
+		}
+		for (size_t m = 0; m < t->nm; m++) {
+			double v = cell_mean(&t->cell[m * t->nc + c]), s;
+			s = isnan(v) ? NAN : hi > lo ? (v - lo) / (hi - lo) : 1;
+			sc[m * t->nc + c] = t->cols[c].hib == 0 && !isnan(s) ? 1 - s : s;
+		}
+	}
+}
+
+/* bio, batch, total per model (NaN when the group has no metric). */
+static void aggregate(const struct dtab *t, const double *sc, int minmax, double *agg)
+{
+	for (size_t m = 0; m < t->nm; m++) {
+		double s[2] = { 0, 0 };
+		size_t n[2] = { 0, 0 };
+		for (size_t c = 0; c < t->nc; c++) {
+			double v = minmax ? sc[m * t->nc + c] : cell_mean(&t->cell[m * t->nc + c]);
+			if (t->cols[c].group < 2 && !isnan(v)) {
+				s[t->cols[c].group] += v;
+				n[t->cols[c].group]++;
+			}
+		}
+		agg[m * 3] = n[0] ? s[0] / (double)n[0] : NAN;
+		agg[m * 3 + 1] = n[1] ? s[1] / (double)n[1] : NAN;
+		agg[m * 3 + 2] = n[0] && n[1] ? 0.6 * agg[m * 3] + 0.4 * agg[m * 3 + 1] : n[0] ? agg[m * 3] : agg[m * 3 + 1];
+	}
+}
+
+/* Ranking order: by total (or mean scaled score when there is no scIB metric), best first,
+ * ties by name. */
+struct rank_ctx {
+	const double *key;
+	char *const *names;
+};
+
+static int cmp_rank(const void *a, const void *b, void *arg)
+{
+	const struct rank_ctx *c = arg;
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+	double kx = c->key[x], ky = c->key[y];
+	if (isnan(kx) != isnan(ky))
+		return isnan(kx) ? 1 : -1;
+	if (kx != ky && !isnan(kx))
+		return kx > ky ? -1 : 1;
+	return strcmp(c->names[x], c->names[y]);
+}
+
+static int metrics_table(struct sc_doc *d, const struct dtab *t, const double *sc)
+{
+	const char **cells = sc_calloc(t->nc + 1, sizeof *cells);
+	char *align = sc_malloc(t->nc + 2, 1), (*buf)[256] = sc_calloc(t->nc + 1, sizeof *buf);
+	int rc = SC_ENOMEM;
+	if (!cells || !align || !buf)
+		goto out;
+	cells[0] = "model";
+	align[0] = 'l';
+	for (size_t c = 0; c < t->nc; c++) {
+		snprintf(buf[c], 256, "%s%s", t->cols[c].label, t->cols[c].hib == 0 ? " (lower better)" : "");
+		cells[c + 1] = buf[c];
+		align[c + 1] = 'r';
+	}
+	align[t->nc + 1] = '\0';
+	if ((rc = sc_doc_table(d, t->nc + 1, cells, align)) < 0)
+		goto out;
+	for (size_t m = 0; rc == 0 && m < t->nm; m++) {
+		cells[0] = t->models[m];
+		for (size_t c = 0; c < t->nc; c++) {
+			const struct cell *ce = &t->cell[m * t->nc + c];
+			int best = t->nm > 1 && sc[m * t->nc + c] == 1;
+			char v[32], s[32];
+			fmt4(cell_mean(ce), v, sizeof v);
+			fmt4(cell_sd(ce), s, sizeof s);
+			snprintf(buf[c], 256, "%s%s%s%s", best ? SC_DOC_STRONG : "", v, ce->n > 1 ? " ± " : "",
+				 ce->n > 1 ? s : "");
+			cells[c + 1] = buf[c];
+		}
+		rc = sc_doc_row(d, cells);
+	}
+out:
+	free(cells);
+	free(align);
+	free(buf);
+	return rc;
+}
+
+static int ranking_table(struct sc_doc *d, const struct dtab *t, const double *agg, const size_t *ord, int has_scib)
+{
+	static const char *h1[] = { "rank", "model", "bio conservation", "batch correction", "total" };
+	static const char *h2[] = { "rank", "model", "mean scaled score" };
+	int rc = has_scib ? sc_doc_table(d, 5, h1, "rlrrr") : sc_doc_table(d, 3, h2, "rlr");
+	for (size_t i = 0; rc == 0 && i < t->nm; i++) {
+		size_t m = ord[i];
+		char r[32], a[32], b[32], c[32];
+		const char *cells[5];
+		snprintf(r, sizeof r, "%zu", i + 1);
+		fmt4(agg[m * 3], a, sizeof a);
+		fmt4(agg[m * 3 + 1], b, sizeof b);
+		fmt4(agg[m * 3 + 2], c, sizeof c);
+		cells[0] = r;
+		cells[1] = t->models[m];
+		if (has_scib) {
+			cells[2] = a;
+			cells[3] = b;
+			cells[4] = c;
+		} else {
+			cells[2] = c;
+		}
+		rc = sc_doc_row(d, cells);
+	}
+	return rc;
+}
+
+static int deltas_table(struct sc_doc *d, const struct dtab *t, const struct dtab *bt)
+{
+	static const char *h[] = { "model", "metric", "baseline", "current", "delta", "" };
+	int rc = 0, started = 0;
+	for (size_t m = 0; rc == 0 && m < t->nm; m++) {
+		int bm = model_index(bt, t->models[m]);
+		for (size_t c = 0; rc == 0 && bm >= 0 && c < t->nc; c++) {
+			int bc = col_index(bt, t->cols[c].label);
+			double cv = cell_mean(&t->cell[m * t->nc + c]), bv, dv;
+			char a[32], b[32], e[32];
+			const char *cells[6], *mark;
+			if (bc < 0)
+				continue;
+			bv = cell_mean(&bt->cell[(size_t)bm * bt->nc + (size_t)bc]);
+			dv = cv - bv;
+			mark = isnan(dv) ? "" : fabs(dv) < 1e-12 ? "same" : t->cols[c].hib < 0 ? "changed" :
+			       (dv > 0) == (t->cols[c].hib == 1) ? "better" : "worse";
+			fmt4(bv, a, sizeof a);
+			fmt4(cv, b, sizeof b);
+			if (isnan(dv))
+				snprintf(e, sizeof e, "n/a");
+			else
+				snprintf(e, sizeof e, "%+.4f", dv);
+			cells[0] = t->models[m];
+			cells[1] = t->cols[c].label;
+			cells[2] = a;
+			cells[3] = b;
+			cells[4] = e;
+			cells[5] = mark;
+			if (!started && (rc = sc_doc_table(d, 6, h, "llrrrl")) < 0)
+				break;
+			started = 1;
+			rc = sc_doc_row(d, cells);
+		}
+	}
+	if (rc == 0 && !started)
+		rc = sc_doc_para(d, "No metric of this dataset is in the baseline.");
+	return rc;
+}
+
+static int add_figure(struct sc_report *r, const char *name, char *svg)
+{
+	struct sc_report_figure *p = sc_realloc(r->fig, r->nfig + 1, sizeof *p);
+	if (!svg || !p) {
+		free(svg);
+		return svg ? SC_ENOMEM : SC_ENOMEM;
+	}
+	r->fig = p;
+	p[r->nfig].svg = svg;
+	if (!(p[r->nfig].name = sc_strdup(name)))
+		return SC_ENOMEM;
+	r->nfig++;
+	return 0;
+}
+
+static void slugify(const char *s, char *out, size_t n)
+{
+	size_t k = 0;
+	for (; *s && k + 1 < n; s++)
+		out[k++] = (*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') ||
+				   *s == '-' || *s == '.' ? *s : '_';
+	out[k] = '\0';
+	if (!k)
+		snprintf(out, n, "dataset");
+}
+
+/* Columns worth drawing: those with at least one finite value. */
+static size_t kept_columns(const struct dtab *t, size_t *keep)
+{
+	size_t nk = 0;
+	for (size_t c = 0; c < t->nc; c++)
+		for (size_t m = 0; m < t->nm; m++)
+			if (t->cell[m * t->nc + c].n) {
+				keep[nk++] = c;
+				break;
+			}
+	return nk;
+}
+
+static int figures(struct sc_report *r, const struct dtab *t, const double *sc, const double *agg,
+		   const size_t *ord, int has_scib, const char *ds, const struct sc_report_opts *o)
+{
+	static const char *aggn[] = { "Bio conservation", "Batch correction", "Total" };
+	size_t *keep = sc_calloc(t->nc + 1, sizeof *keep), nk;
+	const char **rows = sc_calloc(t->nm + 1, sizeof *rows), **cols = sc_calloc(t->nc + 1, sizeof *cols);
+	const char **groups = sc_calloc(t->nc + 1, sizeof *groups), **mets = sc_calloc(t->nc + 1, sizeof *mets);
+	double *v = sc_calloc(t->nm * t->nc + 1, sizeof *v), *s = sc_calloc(t->nm * t->nc + 1, sizeof *s);
+	double *a = sc_calloc(t->nm * 3 + 1, sizeof *a), *bv = sc_calloc(t->nm * t->nc + 1, sizeof *bv);
+	int *hib = sc_calloc(t->nc + 1, sizeof *hib), rc = SC_ENOMEM;
+	char slug[128], name[192], title[512], path[1024], (*lab)[160] = sc_calloc(t->nc + 1, sizeof *lab);
+	if (!keep || !rows || !cols || !groups || !mets || !v || !s || !a || !bv || !hib || !lab)
+		goto out;
+	slugify(ds, slug, sizeof slug);
+	nk = kept_columns(t, keep);
+	for (size_t i = 0; i < t->nm; i++) {
+		size_t m = ord[i];
+		rows[i] = t->models[m];
+		for (size_t k = 0; k < nk; k++) {
+			size_t c = keep[k];
+			v[i * nk + k] = cell_mean(&t->cell[m * t->nc + c]);
+			s[i * nk + k] = sc[m * t->nc + c];
+			bv[k * t->nm + m] = cell_mean(&t->cell[m * t->nc + c]);
+		}
+		for (int q = 0; q < 3; q++)
+			a[i * 3 + q] = agg[m * 3 + q];
+	}
+	for (size_t k = 0; k < nk; k++) {
+		const struct col *c = &t->cols[keep[k]];
+		snprintf(lab[k], 160, "%s%s", c->label, c->hib == 0 ? " (lower better)" : "");
+		cols[k] = lab[k];
+		mets[k] = c->label;
+		groups[k] = c->group == 0 ? "Bio conservation" : c->group == 1 ? "Batch correction" : "Other";
+		hib[k] = c->hib;
+	}
+	{
+		struct sc_svg_table st = { title, t->nm, nk, has_scib ? 3 : 0, rows, cols, groups, v, s, aggn, a };
+		snprintf(title, sizeof title, "%s: results by model (best first)", ds);
+		snprintf(name, sizeof name, "%s_results.svg", slug);
+		snprintf(path, sizeof path, "%s/%s", o->figlink, name);
+		if ((rc = add_figure(r, name, sc_svg_results_table(&st))) < 0 ||
+		    (rc = sc_doc_figure(r->doc, title, path, r->fig[r->nfig - 1].svg)) < 0)
+			goto out;
+	}
+	{
+		struct sc_svg_bars sb = { title, t->nm, nk, (const char *const *)t->models, mets, bv, hib };
+		snprintf(title, sizeof title, "%s: each metric by model", ds);
+		snprintf(name, sizeof name, "%s_bars.svg", slug);
+		snprintf(path, sizeof path, "%s/%s", o->figlink, name);
+		if ((rc = add_figure(r, name, sc_svg_metric_bars(&sb))) < 0 ||
+		    (rc = sc_doc_figure(r->doc, title, path, r->fig[r->nfig - 1].svg)) < 0)
+			goto out;
+	}
+	rc = 0;
+out:
+	free(keep);
+	free(lab);
+	free(rows);
+	free(cols);
+	free(groups);
+	free(mets);
+	free(v);
+	free(s);
+	free(a);
+	free(bv);
+	free(hib);
+	return rc;
+}
+
+static int perf_section(struct sc_doc *d, const struct sc_metricset *s, const char *ds)
+{
+	struct dtab t;
+	int rc = dtab_build(s, ds, SC_FAMILY_PERFORMANCE, &t);
+	if (rc == 0 && t.nm && t.nc) {
+		double *sc = sc_calloc(t.nm * t.nc + 1, sizeof *sc);
+		if (!sc)
+			rc = SC_ENOMEM;
+		if (rc == 0 && (rc = sc_doc_heading(d, 3, "Timings and memory")) == 0 &&
+		    (rc = sc_doc_para(d, "Mean over repeats (± sd); lower is better.")) == 0) {
+			scale_cols(&t, sc);
+			rc = metrics_table(d, &t, sc);
+		}
+		free(sc);
+	}
+	dtab_release(&t);
+	return rc;
+}
+
+static int dataset_section(struct sc_report *r, const struct sc_metricset *s, const struct sc_metricset *base,
+			   const char *ds, const struct sc_report_opts *o)
+{
+	struct dtab t, bt;
+	double *sc = NULL, *agg = NULL;
+	size_t *ord = NULL;
+	char h[512];
+	int rc, has_scib = 0;
+	memset(&bt, 0, sizeof bt);
+	if ((rc = dtab_build(s, ds, SC_FAMILY_SCIENTIFIC, &t)) < 0)
+		goto out;
+	snprintf(h, sizeof h, "Dataset `%s`", ds);
+	if ((rc = sc_doc_heading(r->doc, 2, h)) < 0)
+		goto out;
+	if (t.nm && t.nc) {
+		rc = SC_ENOMEM;
+		if (!(sc = sc_calloc(t.nm * t.nc + 1, sizeof *sc)) || !(agg = sc_calloc(t.nm * 3 + 1, sizeof *agg)) ||
+		    !(ord = sc_calloc(t.nm + 1, sizeof *ord)))
+			goto out;
+		scale_cols(&t, sc);
+		for (size_t c = 0; c < t.nc; c++)
+			has_scib |= t.cols[c].group < 2;
+		aggregate(&t, sc, o->minmax, agg);
+		if (!has_scib) /* rank on the mean scaled score of every metric */
+			for (size_t m = 0; m < t.nm; m++) {
+				double sum = 0;
+				size_t n = 0;
+				for (size_t c = 0; c < t.nc; c++)
+					if (!isnan(sc[m * t.nc + c])) {
+						sum += sc[m * t.nc + c];
+						n++;
+					}
+				agg[m * 3 + 2] = n ? sum / (double)n : NAN;
+			}
+		for (size_t m = 0; m < t.nm; m++)
+			ord[m] = m;
+		{
+			double *tot = sc_calloc(t.nm + 1, sizeof *tot);
+			if (!tot)
+				goto out;
+			for (size_t m = 0; m < t.nm; m++)
+				tot[m] = agg[m * 3 + 2];
+			struct rank_ctx rc_ = { tot, t.models };
+			qsort_r(ord, t.nm, sizeof *ord, cmp_rank, &rc_);
+			free(tot);
+		}
+		snprintf(h, sizeof h, "%zu models, %zu metrics; bold: best per metric. Values are means over seeds "
+			 "(± sd when there are several).", t.nm, t.nc);
+		if ((rc = sc_doc_heading(r->doc, 3, "Metrics")) < 0 || (rc = sc_doc_para(r->doc, h)) < 0 ||
+		    (rc = metrics_table(r->doc, &t, sc)) < 0)
+			goto out;
+		snprintf(h, sizeof h, has_scib ? "scIB aggregate: bio conservation and batch correction are the means "
+			 "of their metrics%s; total = 0.6 bio + 0.4 batch. Ranked by total." :
+			 "No scIB metric: models ranked by their mean min-max scaled score%s.",
+			 has_scib ? (o->minmax ? " after min-max scaling across models" : " (unscaled)") : "");
+		if ((rc = sc_doc_heading(r->doc, 3, "Ranking")) < 0 || (rc = sc_doc_para(r->doc, h)) < 0 ||
+		    (rc = ranking_table(r->doc, &t, agg, ord, has_scib)) < 0)
+			goto out;
+		if (base) {
+			if ((rc = dtab_build(base, ds, SC_FAMILY_SCIENTIFIC, &bt)) < 0 ||
+			    (rc = sc_doc_heading(r->doc, 3, "Change from the baseline")) < 0 ||
+			    (rc = deltas_table(r->doc, &t, &bt)) < 0)
+				goto out;
+		}
+		if (o->figlink && ((rc = sc_doc_heading(r->doc, 3, "Figures")) < 0 ||
+				   (rc = figures(r, &t, sc, agg, ord, has_scib, ds, o)) < 0))
+			goto out;
+	}
+	rc = perf_section(r->doc, s, ds);
+out:
+	free(sc);
+	free(agg);
+	free(ord);
+	dtab_release(&t);
+	dtab_release(&bt);
+	return rc;
+}
+
+static int provenance(struct sc_doc *d, const struct sc_metricset *s, const struct sc_report_input *in, size_t nin)
+{
+	static const char *h[] = { "input", "records", "sha256" };
+	char **tools = NULL, **flav = NULL;
+	size_t nt = 0, nf = 0;
+	int rc;
+	if ((rc = sc_doc_heading(d, 2, "Provenance")) < 0 || (rc = sc_doc_table(d, 3, h, "lrl")) < 0)
+		return rc;
+	for (size_t i = 0; rc == 0 && i < nin; i++) {
+		size_t cnt = 0;
+		char n[32];
+		const char *cells[3];
+		for (size_t k = 0; k < s->n; k++)
+			cnt += !strcmp(s->r[k].file, in[i].name);
+		snprintf(n, sizeof n, "%zu", cnt);
+		cells[0] = in[i].name;
+		cells[1] = n;
+		cells[2] = in[i].sha256 ? in[i].sha256 : "(stdin)";
+		rc = sc_doc_row(d, cells);
+	}
+	for (size_t k = 0; rc >= 0 && k < s->n; k++) {
+		if (*s->r[k].tool)
+			rc = find_or_add(&tools, &nt, s->r[k].tool);
+		if (rc >= 0 && *s->r[k].flavor)
+			rc = find_or_add(&flav, &nf, s->r[k].flavor);
+	}
+	if (rc >= 0) {
+		struct sc_buf b = SC_BUF_INIT;
+		if (tools)
+			qsort(tools, nt, sizeof *tools, cmp_str);
+		if (flav)
+			qsort(flav, nf, sizeof *flav, cmp_str);
+		rc = sc_buf_adds(&b, "Tools: ");
+		for (size_t i = 0; rc == 0 && i < nt; i++)
+			rc = sc_buf_addf(&b, "%s`%s`", i ? ", " : "", tools[i]);
+		if (rc == 0 && !nt)
+			rc = sc_buf_adds(&b, "not recorded");
+		if (rc == 0)
+			rc = sc_buf_adds(&b, ". Metric flavours: ");
+		for (size_t i = 0; rc == 0 && i < nf; i++)
+			rc = sc_buf_addf(&b, "%s`%s`", i ? ", " : "", flav[i]);
+		if (rc == 0)
+			rc = sc_buf_addf(&b, "%s. This report is a pure function of these inputs: rerunning report-md on "
+					 "them gives the same bytes.", nf ? "" : "not recorded");
+		if (rc == 0)
+			rc = sc_doc_para(d, b.data);
+		sc_buf_release(&b);
+	}
+	for (size_t i = 0; i < nt; i++)
+		free(tools[i]);
+	for (size_t i = 0; i < nf; i++)
+		free(flav[i]);
+	free(tools);
+	free(flav);
+	return rc < 0 ? rc : 0;
+}
+
+static int sources(struct sc_doc *d, const struct sc_metricset *s)
+{
+	static const char *h[] = { "dataset", "model", "metric", "seed", "value", "source" };
+	int rc;
+	if ((rc = sc_doc_heading(d, 2, "Sources")) < 0 ||
+	    (rc = sc_doc_para(d, "Every number above comes from these records (file:line).")) < 0 ||
+	    (rc = sc_doc_table(d, 6, h, "lllrrl")) < 0)
+		return rc;
+	for (size_t k = 0; rc == 0 && k < s->n; k++) {
+		const struct sc_mrec *r = &s->r[k];
+		char seed[32], v[32], src[1024], *lab = col_label(r);
+		const char *cells[6];
+		if (!lab)
+			return SC_ENOMEM;
+		if (r->seed >= 0)
+			snprintf(seed, sizeof seed, "%lld", r->seed);
+		else if (r->repeat >= 0)
+			snprintf(seed, sizeof seed, "r%lld", r->repeat);
+		else
+			seed[0] = '\0';
+		if (isnan(r->value))
+			snprintf(v, sizeof v, "null");
+		else
+			snprintf(v, sizeof v, "%.6g", r->value);
+		snprintf(src, sizeof src, "%s:%ld", r->file, r->line);
+		cells[0] = r->dataset;
+		cells[1] = r->model;
+		cells[2] = lab;
+		cells[3] = seed;
+		cells[4] = v;
+		cells[5] = src;
+		rc = sc_doc_row(d, cells);
+		free(lab);
+	}
+	return rc;
+}
+
+void sc_report_release(struct sc_report *r)
+{
+	if (!r)
+		return;
+	sc_doc_free(r->doc);
+	for (size_t i = 0; i < r->nfig; i++) {
+		free(r->fig[i].name);
+		free(r->fig[i].svg);
+	}
+	free(r->fig);
+	memset(r, 0, sizeof *r);
+}
+
+int sc_report_build(const struct sc_metricset *cur, const struct sc_metricset *base,
+		    const struct sc_report_input *in, size_t nin, const struct sc_report_opts *o,
+		    struct sc_report *out)
+{
+	char **ds = NULL, intro[512];
+	size_t nds = 0;
+	int rc = 0;
+	memset(out, 0, sizeof *out);
+	if (!(out->doc = sc_doc_new()))
+		return SC_ENOMEM;
+	for (size_t i = 0; rc >= 0 && i < cur->n; i++)
+		rc = find_or_add(&ds, &nds, cur->r[i].dataset);
+	if (rc < 0)
+		goto out;
+	if (ds)
+		qsort(ds, nds, sizeof *ds, cmp_str);
+	snprintf(intro, sizeof intro, "%zu metric records from %zu input%s, %zu dataset%s%s.", cur->n, nin,
+		 nin == 1 ? "" : "s", nds, nds == 1 ? "" : "s", base ? "; compared with a baseline" : "");
+	if ((rc = sc_doc_heading(out->doc, 1, o->title)) < 0 || (rc = sc_doc_para(out->doc, intro)) < 0)
+		goto out;
+	for (size_t i = 0; rc == 0 && i < nds; i++)
+		rc = dataset_section(out, cur, base, *ds[i] ? ds[i] : "", o);
+	if (rc == 0)
+		rc = provenance(out->doc, cur, in, nin);
+	if (rc == 0 && o->sources)
+		rc = sources(out->doc, cur);
+out:
+	for (size_t i = 0; i < nds; i++)
+		free(ds[i]);
+	free(ds);
+	if (rc < 0)
+		sc_report_release(out);
+	return rc < 0 ? rc : 0;
+}
