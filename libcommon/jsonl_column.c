@@ -74,3 +74,27 @@ void sc_jsonl_column_free(char **values, int64_t n)
 		free(values[i]);
 	free(values);
 }
+
+int sc_jsonl_column_load(const char *path, const char *key, int64_t n, int required,
+			 char ***values)
+{
+	struct sc_stream *s = sc_open(path, "r");
+	int64_t m = 0;
+	int rc;
+	*values = NULL;
+	if (!s)
+		return SC_EIO;
+	rc = sc_jsonl_column_read(s, key, values, &m);
+	sc_abort(s);
+	if (rc == 0 && m != n)
+		rc = sc_seterr(SC_EINPUT, "'%s' has %lld rows, the graph has %lld cells", path,
+			       (long long)m, (long long)n);
+	for (int64_t i = 0; rc == 0 && required && i < n; i++)
+		if (!(*values)[i])
+			rc = sc_seterr(SC_EINPUT, "'%s' row %lld: no \"%s\"", path, (long long)i, key);
+	if (rc < 0) {
+		sc_jsonl_column_free(*values, m);
+		*values = NULL;
+	}
+	return rc;
+}

@@ -12,5 +12,9 @@
 int sc_jsonl_column_read(struct sc_stream *s, const char *key, char ***values,
 			 int64_t *n) SC_RESULT_USED;
 void sc_jsonl_column_free(char **values, int64_t n);
+/* Open path, read the column, and check it has exactly n rows (and, when required, a value
+ * in every row); the message names the file. *values has n entries. */
+int sc_jsonl_column_load(const char *path, const char *key, int64_t n, int required,
+			 char ***values) SC_RESULT_USED;
 
 #endif

@@ -7,6 +7,7 @@
  * res = gamma / W (modularity) or gamma (CPM); the constant terms common to all targets
  * cancel. Weights are kept in double; the original graph's float32 weights are widened once. */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -57,11 +58,17 @@ static void lg_release(struct lgraph *g)
 	memset(g, 0, sizeof(*g));
 }
 
+/* A cluster's accumulator: both fields are touched together, so they share a cache line. */
+struct cacc {
+	double ew;
+	int32_t seen;
+};
+
 /* Scratch shared by the phases, sized for the original node count. */
 struct work {
 	struct sc_rng rng;
 	double res, beta;
-	double *ew;        /* edge weight to each cluster (dense, reset via the touched list) */
+	struct cacc *ce;   /* per cluster: edge weight to it and whether it is in touched */
 	int32_t *touched;  /* clusters with ew set */
 	double *cw;        /* cluster weight sums */
 	int64_t *csize;    /* nodes per cluster */
@@ -71,7 +78,6 @@ struct work {
 	int32_t *order;
 	double *ext;       /* refinement: external weight inside the subset */
 	uint8_t *nonsingle;
-	uint8_t *seen;      /* cluster already in touched */
 	int32_t *ref;      /* refined membership */
 	double *cum;
 	int32_t *start, *members;
@@ -130,30 +136,30 @@ static int64_t fast_move(const struct lgraph *g, int32_t *memb, struct work *wk)
 		if (--wk->csize[cur] == 0)
 			wk->empty[nempty++] = cur;
 		wk->touched[nt++] = cur;
-		wk->seen[cur] = 1;
-		wk->ew[cur] = 0;
+		wk->ce[cur].seen = 1;
+		wk->ce[cur].ew = 0;
 		for (int64_t p = g->ptr[v]; p < g->ptr[v + 1]; p++) {
 			int32_t u = g->adj[p];
 			if (u == v)
 				continue;
 			int32_t c = memb[u];
-			if (!wk->seen[c]) {
-				wk->seen[c] = 1;
+			if (!wk->ce[c].seen) {
+				wk->ce[c].seen = 1;
 				wk->touched[nt++] = c;
 			}
-			wk->ew[c] += g->w[p];
+			wk->ce[c].ew += g->w[p];
 		}
-		if (nempty > 0 && !wk->seen[wk->empty[nempty - 1]]) {
+		if (nempty > 0 && !wk->ce[wk->empty[nempty - 1]].seen) {
 			int32_t e = wk->empty[nempty - 1];
 			wk->touched[nt++] = e;
-			wk->seen[e] = 1;
-			wk->ew[e] = 0;
+			wk->ce[e].seen = 1;
+			wk->ce[e].ew = 0;
 		}
 		double kv = g->nw[v] * wk->res;
-		double maxd = wk->ew[cur] - kv * wk->cw[cur];
+		double maxd = wk->ce[cur].ew - kv * wk->cw[cur];
 		for (int64_t t = 0; t < nt; t++) {
 			int32_t c = wk->touched[t];
-			double diff = wk->ew[c] - kv * wk->cw[c];
+			double diff = wk->ce[c].ew - kv * wk->cw[c];
 			if (diff > maxd) {
 				maxd = diff;
 				best = c;
@@ -161,8 +167,8 @@ static int64_t fast_move(const struct lgraph *g, int32_t *memb, struct work *wk)
 		}
 		for (int64_t t = 0; t < nt; t++)
 			{
-				wk->ew[wk->touched[t]] = 0;
-				wk->seen[wk->touched[t]] = 0;
+				wk->ce[wk->touched[t]].ew = 0;
+				wk->ce[wk->touched[t]].seen = 0;
 			}
 		if (wk->csize[best] == 0) /* taking an empty cluster: pop it from the stack */
 			for (int64_t t = nempty - 1; t >= 0; t--)
@@ -231,25 +237,25 @@ static int64_t refine(const struct lgraph *g, const int32_t *memb, int64_t m, st
 			wk->cw[own] = 0;
 			wk->ext[own] = 0;
 			wk->touched[nt++] = own;
-			wk->seen[own] = 1;
-			wk->ew[own] = 0;
+			wk->ce[own].seen = 1;
+			wk->ce[own].ew = 0;
 			for (int64_t p = g->ptr[v]; p < g->ptr[v + 1]; p++) {
 				int32_t u = g->adj[p];
 				if (u == v || memb[u] != c)
 					continue;
 				int32_t rc = wk->ref[u];
-				if (!wk->seen[rc]) {
-					wk->seen[rc] = 1;
+				if (!wk->ce[rc].seen) {
+					wk->ce[rc].seen = 1;
 					wk->touched[nt++] = rc;
 				}
-				wk->ew[rc] += g->w[p];
+				wk->ce[rc].ew += g->w[p];
 			}
 			double kv = g->nw[v] * wk->res, maxd = 0, acc = 0;
 			for (int64_t t = 0; t < nt; t++) {
 				int32_t rc = wk->touched[t];
 				wk->cum[t] = -1;
 				if (wk->ext[rc] >= wk->cw[rc] * (total - wk->cw[rc]) * wk->res) {
-					double diff = wk->ew[rc] - kv * wk->cw[rc];
+					double diff = wk->ce[rc].ew - kv * wk->cw[rc];
 					wk->cum[t] = diff;
 					if (diff > maxd)
 						maxd = diff;
@@ -269,11 +275,11 @@ static int64_t refine(const struct lgraph *g, const int32_t *memb, int64_t m, st
 				chosen = wk->touched[t];
 			}
 			wk->cw[chosen] += g->nw[v];
-			wk->ext[chosen] += extv - 2 * wk->ew[chosen];
+			wk->ext[chosen] += extv - 2 * wk->ce[chosen].ew;
 			for (int64_t t = 0; t < nt; t++)
 				{
-				wk->ew[wk->touched[t]] = 0;
-				wk->seen[wk->touched[t]] = 0;
+				wk->ce[wk->touched[t]].ew = 0;
+				wk->ce[wk->touched[t]].seen = 0;
 			}
 			if (chosen != own) {
 				wk->ref[v] = chosen;
@@ -307,52 +313,51 @@ static int aggregate(const struct lgraph *g, const int32_t *part, int64_t m, str
 	for (int64_t c = m; c > 0; c--)
 		wk->start[c] = wk->start[c - 1];
 	wk->start[0] = 0;
-	/* first pass: count distinct neighbours per new node, second: fill */
-	for (int pass = 0; pass < 2; pass++) {
-		int64_t w = 0;
-		for (int64_t c = 0; c < m; c++) {
-			int64_t nt = 0;
-			for (int64_t a = wk->start[c]; a < wk->start[c + 1]; a++) {
-				int32_t v = wk->order[a];
-				if (pass == 0)
-					ng->nw[c] += g->nw[v];
-				for (int64_t p = g->ptr[v]; p < g->ptr[v + 1]; p++) {
-					int32_t d = part[g->adj[p]];
-					if (!wk->seen[d]) {
-						wk->seen[d] = 1;
-						wk->touched[nt++] = d;
-					}
-					wk->ew[d] += g->w[p];
+	/* one pass: the aggregated graph never has more entries than g, so size for that and
+	 * shrink afterwards */
+	cap = g->ptr[n];
+	ng->adj = sc_malloc((size_t)cap + 1, sizeof(int32_t));
+	ng->w = sc_malloc((size_t)cap + 1, sizeof(double));
+	if (!ng->adj || !ng->w)
+		return SC_ENOMEM;
+	int64_t w = 0;
+	for (int64_t c = 0; c < m; c++) {
+		int64_t nt = 0;
+		for (int64_t a = wk->start[c]; a < wk->start[c + 1]; a++) {
+			int32_t v = wk->order[a];
+			ng->nw[c] += g->nw[v];
+			for (int64_t p = g->ptr[v]; p < g->ptr[v + 1]; p++) {
+				int32_t d = part[g->adj[p]];
+				if (!wk->ce[d].seen) {
+					wk->ce[d].seen = 1;
+					wk->touched[nt++] = d;
 				}
+				wk->ce[d].ew += g->w[p];
 			}
-			for (int64_t t = 0; t < nt; t++) {
-				int32_t d = wk->touched[t];
-				if (pass == 1) {
-					ng->adj[w] = d;
-					ng->w[w] = wk->ew[d];
-				}
-				w++;
-				wk->ew[d] = 0;
-				wk->seen[d] = 0;
-			}
-			if (pass == 0)
-				ng->ptr[c + 1] = w;
 		}
-		if (pass == 0) {
-			cap = w;
-			ng->adj = sc_malloc((size_t)cap + 1, sizeof(int32_t));
-			ng->w = sc_malloc((size_t)cap + 1, sizeof(double));
-			if (!ng->adj || !ng->w)
-				return SC_ENOMEM;
+		for (int64_t t = 0; t < nt; t++) {
+			int32_t d = wk->touched[t];
+			ng->adj[w] = d;
+			ng->w[w] = wk->ce[d].ew;
+			w++;
+			wk->ce[d].ew = 0;
+			wk->ce[d].seen = 0;
 		}
+		ng->ptr[c + 1] = w;
 	}
+	int32_t *na = sc_realloc(ng->adj, (size_t)w + 1, sizeof(int32_t));
+	double *nwt = sc_realloc(ng->w, (size_t)w + 1, sizeof(double));
+	if (na)
+		ng->adj = na;
+	if (nwt)
+		ng->w = nwt;
 	return 0;
 }
 
 static int work_alloc(struct work *wk, int64_t n)
 {
 	size_t z = (size_t)n + 2;
-	wk->ew = sc_calloc(z, sizeof(double));
+	wk->ce = sc_calloc(z, sizeof(struct cacc));
 	wk->touched = sc_malloc(z, sizeof(int32_t));
 	wk->cw = sc_malloc(z, sizeof(double));
 	wk->csize = sc_malloc(z, sizeof(int64_t));
@@ -362,13 +367,12 @@ static int work_alloc(struct work *wk, int64_t n)
 	wk->order = sc_malloc(z, sizeof(int32_t));
 	wk->ext = sc_malloc(z, sizeof(double));
 	wk->nonsingle = sc_malloc(z, 1);
-	wk->seen = sc_calloc(z, 1);
 	wk->ref = sc_malloc(z, sizeof(int32_t));
 	wk->cum = sc_malloc(z, sizeof(double));
 	wk->start = sc_malloc(z, sizeof(int32_t));
 	wk->members = sc_malloc(z, sizeof(int32_t));
-	if (!wk->ew || !wk->touched || !wk->cw || !wk->csize || !wk->queue || !wk->inq ||
-	    !wk->empty || !wk->order || !wk->ext || !wk->nonsingle || !wk->seen || !wk->ref || !wk->cum ||
+	if (!wk->ce || !wk->touched || !wk->cw || !wk->csize || !wk->queue || !wk->inq ||
+	    !wk->empty || !wk->order || !wk->ext || !wk->nonsingle || !wk->ref || !wk->cum ||
 	    !wk->start || !wk->members)
 		return SC_ENOMEM;
 	return 0;
@@ -376,7 +380,7 @@ static int work_alloc(struct work *wk, int64_t n)
 
 static void work_release(struct work *wk)
 {
-	free(wk->ew);
+	free(wk->ce);
 	free(wk->touched);
 	free(wk->cw);
 	free(wk->csize);
@@ -386,7 +390,6 @@ static void work_release(struct work *wk)
 	free(wk->order);
 	free(wk->ext);
 	free(wk->nonsingle);
-	free(wk->seen);
 	free(wk->ref);
 	free(wk->cum);
 	free(wk->start);
@@ -647,17 +650,46 @@ int sc_leiden_sweep(const struct sc_csr *g, const struct sc_leiden_opts *o,
 		if (ncl)
 			ncl[r] = k;
 		/* scib: strict improvement over a running max that starts at 0 */
-		if (r == 0 || top < sc.nmi) {
-			if (r == 0 || top < sc.nmi)
-				memcpy(best, memb, sizeof(int32_t) * (size_t)g->rows);
-			if (top < sc.nmi) {
-				top = sc.nmi;
-				*best_index = r;
-			}
+		if (r == 0 || top < sc.nmi) /* the first run stands in when no NMI is positive */
+			memcpy(best, memb, sizeof(int32_t) * (size_t)g->rows);
+		if (top < sc.nmi) {
+			top = sc.nmi;
+			*best_index = r;
 		}
 	}
 	ret = 0;
 out:
 	free(memb);
 	return ret;
+}
+
+int sc_resolutions_parse(const char *spec, double *out, int max, int *n)
+{
+	char buf[64], *p1, *p2, *end;
+	double a, b, st;
+	if (strlen(spec) >= sizeof(buf) || !(p1 = strchr(strcpy(buf, spec), ':')) ||
+	    !(p2 = strchr(p1 + 1, ':')))
+		return sc_seterr(SC_EUSAGE, "--resolutions: expected A:B:STEP, got '%s'", spec);
+	*p1++ = '\0';
+	*p2++ = '\0';
+	a = strtod(buf, &end);
+	if (*end || end == buf || !isfinite(a) || a < 0)
+		goto bad;
+	b = strtod(p1, &end);
+	if (*end || end == p1 || !isfinite(b) || b < a)
+		goto bad;
+	st = strtod(p2, &end);
+	if (*end || end == p2 || !isfinite(st) || st <= 0)
+		goto bad;
+	*n = 0;
+	for (long i = 0; a + (double)i * st <= b * (1 + 1e-12); i++) {
+		if (*n == max)
+			return sc_seterr(SC_EUSAGE, "--resolutions: more than %d values", max);
+		snprintf(buf, sizeof(buf), "%.12g", a + (double)i * st);
+		out[(*n)++] = strtod(buf, NULL);
+	}
+	return 0;
+bad:
+	return sc_seterr(SC_EUSAGE, "--resolutions: '%s' is not A:B:STEP with 0 <= A <= B, STEP > 0",
+			 spec);
 }

@@ -54,6 +54,11 @@ double sc_leiden_quality(const struct sc_csr *g, const int32_t *membership,
 /* Newman modularity (gamma 1, weights as given): Q_RB / W; 0 for an empty graph. */
 double sc_modularity(const struct sc_csr *g, const int32_t *membership, int use_weights);
 
+/* "A:B:STEP" into out[0..*n): A, A+STEP, ... up to B (inclusive within rounding), each
+ * rounded to 12 significant digits so that 0.2:2.0:0.2 gives scib's 0.6, not
+ * 0.6000000000000001. At most max values; SC_EUSAGE with a message otherwise. */
+int sc_resolutions_parse(const char *spec, double *out, int max, int *n) SC_RESULT_USED;
+
 /* scib's optimal-resolution search: one Leiden run per resolution (o->resolution ignored),
  * NMI (arithmetic) against labels (dense codes >= 0), keep the first resolution with the
  * strictly highest NMI. Per resolution i: nmi[i], ari[i] (sklearn), ncl[i] (each may be

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cluster_compare.h"
 #include "jsonl_column.h"
@@ -52,29 +53,6 @@ struct opts {
 	const char *in, *out, *obs, *labels, *label_key, *sweep_out, *summary, *key_added;
 };
 
-/* "A:B:STEP" into o->res; values rounded to 12 significant digits (0.6, not 0.6000000000000001). */
-static int parse_range(const char *s, struct opts *o)
-{
-	double a, b, st;
-	char buf[64], *p1, *p2;
-	if (strlen(s) >= sizeof(buf) || !(p1 = strchr(strcpy(buf, s), ':')) || !(p2 = strchr(p1 + 1, ':')))
-		return sc_seterr(SC_EUSAGE, "--resolutions: expected A:B:STEP, got '%s'", s);
-	*p1++ = '\0';
-	*p2++ = '\0';
-	if (sc_parse_double("--resolutions", buf, 0, 1e9, &a) < 0 ||
-	    sc_parse_double("--resolutions", p1, a, 1e9, &b) < 0 ||
-	    sc_parse_double("--resolutions", p2, 1e-9, 1e9, &st) < 0)
-		return SC_EUSAGE;
-	o->nres = 0;
-	for (long i = 0; a + i * st <= b * (1 + 1e-12); i++) {
-		if (o->nres == MAX_RES)
-			return sc_seterr(SC_EUSAGE, "--resolutions: more than %d values", MAX_RES);
-		snprintf(buf, sizeof(buf), "%.12g", a + i * st);
-		o->res[o->nres++] = strtod(buf, NULL);
-	}
-	return 0;
-}
-
 static int parse_opts(int argc, char **argv, struct opts *o, int *exit_now)
 {
 	static const struct option lo[] = {
@@ -106,7 +84,7 @@ static int parse_opts(int argc, char **argv, struct opts *o, int *exit_now)
 		case 'h': usage(stdout); *exit_now = 1; return 0;
 		case 'o': o->out = optarg; break;
 		case O_RES: rc = sc_parse_double("--resolution", optarg, 0, 1e9, &o->res[0]); single = 1; break;
-		case O_RESS: rc = parse_range(optarg, o); break;
+		case O_RESS: rc = sc_resolutions_parse(optarg, o->res, MAX_RES, &o->nres); break;
 		case O_OBJ: rc = sc_leiden_objective_parse(optarg, &o->lo.objective); break;
 		case O_ITER:
 			rc = sc_parse_long("--iterations", optarg, -1, 1000000, &v);
@@ -148,45 +126,32 @@ static int parse_opts(int argc, char **argv, struct opts *o, int *exit_now)
 	return 0;
 }
 
-/* A per-cell string column of a JSONL file, checked against the cell count. */
-static int column(const char *path, const char *key, int64_t n, int required, char ***v)
+/* JSON text of a string (quotes included), or NULL. */
+static char *json_str(const char *v)
 {
-	struct sc_stream *s = sc_open(path, "r");
-	int64_t m = 0;
-	int rc;
-	*v = NULL;
-	if (!s)
-		return SC_EIO;
-	rc = sc_jsonl_column_read(s, key, v, &m);
-	sc_abort(s);
-	if (rc == 0 && m != n)
-		rc = sc_seterr(SC_EINPUT, "'%s' has %lld rows, the graph has %lld cells", path,
-			       (long long)m, (long long)n);
-	for (int64_t i = 0; rc == 0 && required && i < n; i++)
-		if (!(*v)[i])
-			rc = sc_seterr(SC_EINPUT, "'%s' row %lld: no \"%s\"", path, (long long)i, key);
-	if (rc < 0) {
-		sc_jsonl_column_free(*v, m);
-		*v = NULL;
-	}
-	return rc;
+	cJSON *j = cJSON_CreateString(v);
+	char *t = j ? cJSON_PrintUnformatted(j) : NULL;
+	cJSON_Delete(j);
+	return t;
 }
 
 static int write_cells(struct sc_stream *s, char **names, const int32_t *memb, int64_t n,
 		       const char *key)
 {
-	cJSON *r = NULL;
-	int rc = 0;
+	char *k = json_str(key), *nm = NULL;
+	int rc = k ? 0 : SC_ENOMEM;
 	for (int64_t i = 0; i < n && rc == 0; i++) {
-		r = cJSON_CreateObject();
-		if (names && names[i])
-			cJSON_AddStringToObject(r, "obs_name", names[i]);
-		else
-			cJSON_AddNumberToObject(r, "row", (double)i);
-		cJSON_AddNumberToObject(r, key, memb[i]);
-		rc = sc_jsonl_write(s, r);
-		cJSON_Delete(r);
+		if (names && names[i]) {
+			if (!(nm = json_str(names[i])))
+				rc = SC_ENOMEM;
+			else
+				rc = sc_printf(s, "{\"obs_name\":%s,%s:%d}\n", nm, k, memb[i]);
+			free(nm);
+		} else {
+			rc = sc_printf(s, "{\"row\":%lld,%s:%d}\n", (long long)i, k, memb[i]);
+		}
 	}
+	free(k);
 	return rc;
 }
 
@@ -213,7 +178,7 @@ static int write_sweep(const struct opts *o, const double *nmi, const double *ar
 }
 
 static cJSON *summary(const struct opts *o, const struct sc_csr *g, const int32_t *memb, int32_t k,
-		      double res, double secs)
+		      double res, double secs, double cpu)
 {
 	cJSON *j = cJSON_CreateObject();
 	cJSON_AddNumberToObject(j, "n_cells", (double)g->rows);
@@ -227,6 +192,7 @@ static cJSON *summary(const struct opts *o, const struct sc_csr *g, const int32_
 	sc_json_add_number(j, "quality", sc_leiden_quality(g, memb, o->lo.objective, res, o->lo.use_weights));
 	sc_json_add_number(j, "modularity", sc_modularity(g, memb, o->lo.use_weights));
 	cJSON_AddNumberToObject(j, "seconds", secs);
+	cJSON_AddNumberToObject(j, "cpu_seconds", cpu);
 	return j;
 }
 
@@ -239,6 +205,7 @@ int main(int argc, char **argv)
 	int32_t *memb = NULL, *codes = NULL, ncl[MAX_RES], k = 0;
 	double nmi[MAX_RES], ari[MAX_RES], t0, res;
 	int64_t ncat;
+	clock_t c0;
 	cJSON *sj = NULL;
 	int exit_now = 0, ret = SC_EXIT_INPUT, best = 0, rc;
 
@@ -253,19 +220,20 @@ int main(int argc, char **argv)
 		goto fail;
 	if (sc_conn_load(in, o.kind, (int)o.scanpy_k, &g) < 0)
 		goto fail;
-	if (o.obs && column(o.obs, "obs_name", g.rows, 1, &names) < 0)
+	if (o.obs && sc_jsonl_column_load(o.obs, "obs_name", g.rows, 1, &names) < 0)
 		goto fail;
 	if (o.labels) {
-		if (column(o.labels, o.label_key, g.rows, 1, &labs) < 0 ||
+		if (sc_jsonl_column_load(o.labels, o.label_key, g.rows, 1, &labs) < 0 ||
 		    !(codes = sc_malloc((size_t)g.rows + 1, sizeof(int32_t))) ||
 		    sc_labels_encode((const char *const *)labs, g.rows, codes, &ncat) < 0)
 			goto fail;
-		if (!o.obs && column(o.labels, "obs_name", g.rows, 0, &names) < 0)
+		if (!o.obs && sc_jsonl_column_load(o.labels, "obs_name", g.rows, 0, &names) < 0)
 			sc_clearerr(); /* obs_name is optional there */
 	}
 	if (!(memb = sc_malloc((size_t)g.rows + 1, sizeof(int32_t))))
 		goto fail;
 	t0 = sc_now();
+	c0 = clock();
 	if (o.nres > 0) {
 		rc = sc_leiden_sweep(&g, &o.lo, o.res, o.nres, codes, memb, &best, nmi, ari, ncl);
 		k = rc == 0 ? ncl[best] : 0;
@@ -276,7 +244,7 @@ int main(int argc, char **argv)
 	if (rc < 0)
 		goto fail;
 	res = o.res[o.nres > 0 ? best : 0];
-	sj = summary(&o, &g, memb, k, res, sc_now() - t0);
+	sj = summary(&o, &g, memb, k, res, sc_now() - t0, (double)(clock() - c0) / CLOCKS_PER_SEC);
 	if (codes) {
 		struct sc_partition_scores ps;
 		if (sc_partition_compare(codes, memb, g.rows, &ps) < 0)

@@ -204,8 +204,9 @@ int main(int argc, char **argv)
 	if (rc < 0)
 		goto fail;
 	t0 = sc_now() - t0;
-	sc_log(2, "%s search of %lld x %lld, k = %lld: %.3f s", approx ? "approximate" : "exact",
-	       (long long)m.rows, (long long)m.cols, o.k, t0);
+	sc_log(2, "%s search of %lld x %lld, k = %lld: %.3f s wall, %.3f s cpu",
+	       approx ? "approximate" : "exact", (long long)m.rows, (long long)m.cols, o.k, t0,
+	       (double)(clock() - c0) / CLOCKS_PER_SEC);
 	if (o.gemm && gemm_report(&m, threads, t0, (double)(clock() - c0) / CLOCKS_PER_SEC, approx) < 0)
 		goto fail;
 	if (o.recall) {

@@ -17,7 +17,7 @@ sed 's/^knn-graph: /  /' "$B/knn100k.err"
 
 sim 1000000
 measure "approximate kNN 1M x 50, k=15" \
-	sh -c 'exec knn-graph --approx --recall-check 1000 -k 15 -o "$1" "$2" 2>"$3"' sh \
+	sh -c 'exec knn-graph -v --approx --recall-check 1000 -k 15 -o "$1" "$2" 2>"$3"' sh \
 	"$B/knn1m.knn" "$B/sim1000000.scmat" "$B/knn1m.err"
 sed 's/^knn-graph: /  /' "$B/knn1m.err"
 echo "  (targets: exact >= 60% of sgemm; approximate <= 90 s with recall@15 >= 0.95; 2 cores)"

@@ -17,7 +17,7 @@ run() {
 	measure "Leiden $label, 2 iterations" \
 		cluster-leiden --iterations 2 --labels "$B/sim$n.obs.jsonl" --label-key cell_type \
 		--summary "$B/leiden$n.json" -o "$B/leiden$n.jsonl" "$B/g$n.csr"
-	echo "  $(jq -c '{n_clusters, modularity, quality, nmi_vs_cell_type: .nmi, seconds_in_leiden: .seconds}' "$B/leiden$n.json")"
+	echo "  $(jq -c '{n_clusters, modularity, quality, nmi_vs_cell_type: .nmi, seconds_in_leiden: .seconds, cpu_seconds}' "$B/leiden$n.json")"
 }
 run 200000 200k
 run 1000000 1M

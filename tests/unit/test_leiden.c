@@ -159,8 +159,41 @@ static void test_compare(void)
 	   codes[2] == 2 && codes[3] == 0, "labels encoded in sorted order");
 }
 
+static void test_sweep(void)
+{
+	struct sc_csr g = SC_CSR_INIT;
+	struct sc_leiden_opts o;
+	double res[3] = { 0.01, 1, 20 }, nmi[3], ari[3];
+	int32_t lab[30], best[30], ncl[3];
+	int bi = -1;
+	sc_leiden_defaults(&o);
+	cliques(&g, 3, 10, 1);
+	for (int i = 0; i < 30; i++)
+		lab[i] = i / 10;
+	ok(sc_leiden_sweep(&g, &o, res, 3, lab, best, &bi, nmi, ari, ncl) == 0, "sweep runs");
+	ok(bi == 1 && nmi[1] == 1.0 && ari[1] == 1.0 && ncl[1] == 3 && is_blocks(best, 3, 10),
+	   "sweep keeps the resolution that recovers the cliques");
+	ok(ncl[0] < 3 && ncl[2] > 3 && nmi[0] < 1 && nmi[2] < 1, "low/high resolutions under/over-split");
+	sc_csr_release(&g);
+}
+
+static void test_resolutions(void)
+{
+	double r[20];
+	int n = 0;
+	ok(sc_resolutions_parse("0.2:2.0:0.2", r, 20, &n) == 0 && n == 10 && r[0] == 0.2 &&
+	   r[2] == 0.6 && r[9] == 2.0, "0.2:2.0:0.2 gives scib's ten resolutions exactly");
+	ok(sc_resolutions_parse("1:1:0.5", r, 20, &n) == 0 && n == 1 && r[0] == 1, "single value");
+	ok(sc_resolutions_parse("0:1:0.01", r, 20, &n) < 0, "too many values refused");
+	ok(sc_resolutions_parse("1:0:0.1", r, 20, &n) < 0 && sc_resolutions_parse("0:1:0", r, 20, &n) < 0 &&
+	   sc_resolutions_parse("0:1", r, 20, &n) < 0 && sc_resolutions_parse("a:1:0.1", r, 20, &n) < 0,
+	   "malformed ranges refused");
+}
+
 int main(void)
 {
+	test_resolutions();
+	test_sweep();
 	test_cliques();
 	test_edge_cases();
 	test_compare();
