@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <cjson/cJSON.h>
+
 #include "sc_alloc.h"
 #include "sc_report.h"
 #include "sc_svg.h"
@@ -27,6 +29,53 @@ const char *sc_report_scib_group(const char *metric)
 
 /* ---------- per-dataset tables ---------- */
 
+/* Which table a record belongs to. Label prediction (czbenchmarks' cross-validated
+ * classifiers) and scModelForge's linear probe get tables of their own, so their scores never
+ * enter the scIB table, aggregate or ranking, whatever their metric names. */
+enum view { VIEW_MAIN, VIEW_LP, VIEW_PROBE };
+
+#define LP_MEAN "mean_fold_"
+
+static enum view rec_view(const struct sc_mrec *r)
+{
+	if (!strcmp(r->task, "label_prediction"))
+		return VIEW_LP;
+	if (!strcmp(r->task, "linear_probe"))
+		return VIEW_PROBE;
+	return VIEW_MAIN;
+}
+
+/* Whether a record enters the table of view v: label prediction shows czbenchmarks'
+ * per-classifier means only (the per-fold records stay in the sources). */
+static int rec_in(const struct sc_mrec *r, const char *ds, enum sc_family fam, enum view v)
+{
+	if (strcmp(r->dataset, ds) || r->family != fam)
+		return 0;
+	if (fam == SC_FAMILY_PERFORMANCE) /* timings of every task share one table */
+		return v == VIEW_MAIN;
+	if (rec_view(r) != v)
+		return 0;
+	return v != VIEW_LP || !strncmp(r->metric, LP_MEAN, strlen(LP_MEAN));
+}
+
+/* Row key: the model; for label prediction "model \x1f params.classifier". */
+static char *row_key(const struct sc_mrec *r, enum view v)
+{
+	struct sc_buf b = SC_BUF_INIT;
+	cJSON *p;
+	const cJSON *c;
+	if (v != VIEW_LP)
+		return sc_strdup(r->model);
+	p = *r->params ? cJSON_Parse(r->params) : NULL;
+	c = cJSON_GetObjectItemCaseSensitive(p, "classifier");
+	if (sc_buf_addf(&b, "%s\x1f%s", r->model, cJSON_IsString(c) ? c->valuestring : "") < 0) {
+		sc_buf_release(&b);
+		b.data = NULL;
+	}
+	cJSON_Delete(p);
+	return b.data;
+}
+
 struct col {
 	char *label;
 	const char *metric, *unit;
@@ -39,11 +88,12 @@ struct cell {
 };
 
 struct dtab {
-	char **models;
+	char **models; /* sorted row keys: the model, or model \x1f classifier when sub */
 	size_t nm;
 	struct col *cols;
 	size_t nc;
 	struct cell *cell; /* nm x nc */
+	int sub;           /* rows carry a classifier: a second leading column */
 };
 
 static void dtab_release(struct dtab *t)
@@ -86,10 +136,24 @@ static int cmp_col(const void *a, const void *b)
 
 /* Columns are metric names: producers record outputs such as the chosen resolution in
  * params, which differ between models, so params do not split columns (the sources appendix
- * keeps them). */
-static char *col_label(const struct sc_mrec *r)
+ * keeps them). Label prediction columns drop the mean_fold_ prefix. */
+static char *col_label(const struct sc_mrec *r, enum view v)
 {
-	return sc_strdup(r->metric);
+	return sc_strdup(v == VIEW_LP ? r->metric + strlen(LP_MEAN) : r->metric);
+}
+
+/* The metric as the sources appendix names it: label prediction and probe records add their
+ * params (classifier, fold), which tell them apart. */
+static char *src_label(const struct sc_mrec *r)
+{
+	struct sc_buf b = SC_BUF_INIT;
+	if (rec_view(r) == VIEW_MAIN || !*r->params)
+		return sc_strdup(r->metric);
+	if (sc_buf_addf(&b, "%s %s", r->metric, r->params) < 0) {
+		sc_buf_release(&b);
+		b.data = NULL;
+	}
+	return b.data;
 }
 
 static int col_index(const struct dtab *t, const char *label)
@@ -106,23 +170,31 @@ static int model_index(const struct dtab *t, const char *m)
 	return p ? (int)(p - t->models) : -1;
 }
 
-/* Models and columns of one dataset and family, then the cells. */
-static int dtab_build(const struct sc_metricset *s, const char *ds, enum sc_family fam, struct dtab *t)
+/* Models and columns of one dataset, family and view, then the cells. */
+static int dtab_build(const struct sc_metricset *s, const char *ds, enum sc_family fam, enum view v,
+		      struct dtab *t)
 {
 	int rc = 0;
 	memset(t, 0, sizeof *t);
+	t->sub = v == VIEW_LP;
 	for (size_t i = 0; rc >= 0 && i < s->n; i++) {
 		const struct sc_mrec *r = &s->r[i];
-		char *lab;
-		if (strcmp(r->dataset, ds) || r->family != fam)
+		char *lab, *row;
+		if (!rec_in(r, ds, fam, v))
 			continue;
-		if ((rc = find_or_add(&t->models, &t->nm, r->model)) < 0 || !(lab = col_label(r))) {
+		if (!(row = row_key(r, v))) {
+			rc = SC_ENOMEM;
+			break;
+		}
+		rc = find_or_add(&t->models, &t->nm, row);
+		free(row);
+		if (rc < 0 || !(lab = col_label(r, v))) {
 			rc = SC_ENOMEM;
 			break;
 		}
 		if (col_index(t, lab) < 0) {
 			struct col *p = sc_realloc(t->cols, t->nc + 1, sizeof *p);
-			const char *g = sc_report_scib_group(r->metric);
+			const char *g = v == VIEW_MAIN ? sc_report_scib_group(r->metric) : NULL;
 			if (!p) {
 				free(lab);
 				rc = SC_ENOMEM;
@@ -149,14 +221,20 @@ static int dtab_build(const struct sc_metricset *s, const char *ds, enum sc_fami
 		return SC_ENOMEM;
 	for (size_t i = 0; i < s->n; i++) {
 		const struct sc_mrec *r = &s->r[i];
-		char *lab;
+		char *lab = NULL, *row = NULL;
 		struct cell *c;
-		if (strcmp(r->dataset, ds) || r->family != fam)
+		int mi, ci;
+		if (!rec_in(r, ds, fam, v))
 			continue;
-		if (!(lab = col_label(r)))
+		if (!(lab = col_label(r, v)) || !(row = row_key(r, v))) {
+			free(lab);
 			return SC_ENOMEM;
-		c = &t->cell[(size_t)model_index(t, r->model) * t->nc + (size_t)col_index(t, lab)];
+		}
+		mi = model_index(t, row);
+		ci = col_index(t, lab);
 		free(lab);
+		free(row);
+		c = &t->cell[(size_t)mi * t->nc + (size_t)ci];
 		if (isnan(r->value)) {
 			c->nnan++;
 		} else {
@@ -250,23 +328,37 @@ static int cmp_rank(const void *a, const void *b, void *arg)
 
 static int metrics_table(struct sc_doc *d, const struct dtab *t, const double *sc)
 {
-	const char **cells = sc_calloc(t->nc + 1, sizeof *cells);
-	char *align = sc_malloc(t->nc + 2, 1), (*buf)[256] = sc_calloc(t->nc + 1, sizeof *buf);
+	size_t lead = t->sub ? 2 : 1, nc = t->nc + lead;
+	const char **cells = sc_calloc(nc, sizeof *cells);
+	char *align = sc_malloc(nc + 1, 1), (*buf)[256] = sc_calloc(nc, sizeof *buf);
 	int rc = SC_ENOMEM;
 	if (!cells || !align || !buf)
 		goto out;
 	cells[0] = "model";
 	align[0] = 'l';
+	if (t->sub) {
+		cells[1] = "classifier";
+		align[1] = 'l';
+	}
 	for (size_t c = 0; c < t->nc; c++) {
 		snprintf(buf[c], 256, "%s%s", t->cols[c].label, t->cols[c].hib == 0 ? " (lower better)" : "");
-		cells[c + 1] = buf[c];
-		align[c + 1] = 'r';
+		cells[c + lead] = buf[c];
+		align[c + lead] = 'r';
 	}
-	align[t->nc + 1] = '\0';
-	if ((rc = sc_doc_table(d, t->nc + 1, cells, align)) < 0)
+	align[nc] = '\0';
+	if ((rc = sc_doc_table(d, nc, cells, align)) < 0)
 		goto out;
 	for (size_t m = 0; rc == 0 && m < t->nm; m++) {
-		cells[0] = t->models[m];
+		char *sep = t->sub ? strchr(t->models[m], '\x1f') : NULL;
+		if (sep) { /* model \x1f classifier: two cells */
+			snprintf(buf[t->nc], 256, "%.*s", (int)(sep - t->models[m]), t->models[m]);
+			cells[0] = buf[t->nc];
+			cells[1] = sep + 1;
+		} else {
+			cells[0] = t->models[m];
+			if (t->sub)
+				cells[1] = "";
+		}
 		for (size_t c = 0; c < t->nc; c++) {
 			const struct cell *ce = &t->cell[m * t->nc + c];
 			int best = t->nm > 1 && sc[m * t->nc + c] == 1;
@@ -275,7 +367,7 @@ static int metrics_table(struct sc_doc *d, const struct dtab *t, const double *s
 			fmt4(cell_sd(ce), s, sizeof s);
 			snprintf(buf[c], 256, "%s%s%s%s", best ? SC_DOC_STRONG : "", v, ce->n > 1 ? " ± " : "",
 				 ce->n > 1 ? s : "");
-			cells[c + 1] = buf[c];
+			cells[c + lead] = buf[c];
 		}
 		rc = sc_doc_row(d, cells);
 	}
@@ -313,7 +405,18 @@ static int ranking_table(struct sc_doc *d, const struct dtab *t, const double *a
 	return rc;
 }
 
-static int deltas_table(struct sc_doc *d, const struct dtab *t, const struct dtab *bt)
+/* A row key as one cell: "model" or "model (classifier)". */
+static void row_name(const char *key, char *out, size_t n)
+{
+	const char *sep = strchr(key, '\x1f');
+	if (sep)
+		snprintf(out, n, "%.*s (%s)", (int)(sep - key), key, sep + 1);
+	else
+		snprintf(out, n, "%s", key);
+}
+
+/* Changes from the baseline; none_msg (when not NULL) is said when no metric is shared. */
+static int deltas_table(struct sc_doc *d, const struct dtab *t, const struct dtab *bt, const char *none_msg)
 {
 	static const char *h[] = { "model", "metric", "baseline", "current", "delta", "" };
 	int rc = 0, started = 0;
@@ -322,7 +425,7 @@ static int deltas_table(struct sc_doc *d, const struct dtab *t, const struct dta
 		for (size_t c = 0; rc == 0 && bm >= 0 && c < t->nc; c++) {
 			int bc = col_index(bt, t->cols[c].label);
 			double cv = cell_mean(&t->cell[m * t->nc + c]), bv, dv;
-			char a[32], b[32], e[32];
+			char a[32], b[32], e[32], mname[512];
 			const char *cells[6], *mark;
 			if (bc < 0)
 				continue;
@@ -336,7 +439,8 @@ static int deltas_table(struct sc_doc *d, const struct dtab *t, const struct dta
 				snprintf(e, sizeof e, "n/a");
 			else
 				snprintf(e, sizeof e, "%+.4f", dv);
-			cells[0] = t->models[m];
+			row_name(t->models[m], mname, sizeof mname);
+			cells[0] = mname;
 			cells[1] = t->cols[c].label;
 			cells[2] = a;
 			cells[3] = b;
@@ -348,8 +452,8 @@ static int deltas_table(struct sc_doc *d, const struct dtab *t, const struct dta
 			rc = sc_doc_row(d, cells);
 		}
 	}
-	if (rc == 0 && !started)
-		rc = sc_doc_para(d, "No metric of this dataset is in the baseline.");
+	if (rc == 0 && !started && none_msg)
+		rc = sc_doc_para(d, none_msg);
 	return rc;
 }
 
@@ -464,7 +568,7 @@ out:
 static int perf_section(struct sc_doc *d, const struct sc_metricset *s, const char *ds)
 {
 	struct dtab t;
-	int rc = dtab_build(s, ds, SC_FAMILY_PERFORMANCE, &t);
+	int rc = dtab_build(s, ds, SC_FAMILY_PERFORMANCE, VIEW_MAIN, &t);
 	if (rc == 0 && t.nm && t.nc) {
 		double *sc = sc_calloc(t.nm * t.nc + 1, sizeof *sc);
 		if (!sc)
@@ -480,6 +584,43 @@ static int perf_section(struct sc_doc *d, const struct sc_metricset *s, const ch
 	return rc;
 }
 
+/* Label prediction (view VIEW_LP: czbenchmarks' per-classifier fold means, one row per model
+ * and classifier) or the linear probe (VIEW_PROBE: one row per model), with its own best
+ * marks and, with a baseline, its own deltas. */
+static int label_section(struct sc_doc *d, const struct sc_metricset *s, const struct sc_metricset *base,
+			 const char *ds, enum view v)
+{
+	struct dtab t, bt;
+	double *sc = NULL;
+	int rc;
+	memset(&bt, 0, sizeof bt);
+	if ((rc = dtab_build(s, ds, SC_FAMILY_SCIENTIFIC, v, &t)) < 0 || !t.nm || !t.nc)
+		goto out;
+	rc = SC_ENOMEM;
+	if (!(sc = sc_calloc(t.nm * t.nc + 1, sizeof *sc)))
+		goto out;
+	scale_cols(&t, sc);
+	if ((rc = sc_doc_heading(d, 3, v == VIEW_LP ? "Label prediction" : "Linear probe")) < 0 ||
+	    (rc = sc_doc_para(d, v == VIEW_LP ?
+			      "czbenchmarks label prediction: each value is the mean over the cross-validation "
+			      "folds of one classifier (MEAN(...): over every fold of every classifier); f1, "
+			      "precision, recall and auroc are macro averages. Not part of the scIB aggregate; "
+			      "bold: best per metric." :
+			      "scModelForge linear probe: logistic regression scored on a stratified 20% test "
+			      "split. Not part of the scIB aggregate; bold: best per metric.")) < 0 ||
+	    (rc = metrics_table(d, &t, sc)) < 0)
+		goto out;
+	if (base && ((rc = dtab_build(base, ds, SC_FAMILY_SCIENTIFIC, v, &bt)) < 0 ||
+		     (rc = deltas_table(d, &t, &bt, NULL)) < 0))
+		goto out;
+	rc = 0;
+out:
+	free(sc);
+	dtab_release(&t);
+	dtab_release(&bt);
+	return rc < 0 ? rc : 0;
+}
+
 static int dataset_section(struct sc_report *r, const struct sc_metricset *s, const struct sc_metricset *base,
 			   const char *ds, const struct sc_report_opts *o)
 {
@@ -489,7 +630,7 @@ static int dataset_section(struct sc_report *r, const struct sc_metricset *s, co
 	char h[512];
 	int rc, has_scib = 0;
 	memset(&bt, 0, sizeof bt);
-	if ((rc = dtab_build(s, ds, SC_FAMILY_SCIENTIFIC, &t)) < 0)
+	if ((rc = dtab_build(s, ds, SC_FAMILY_SCIENTIFIC, VIEW_MAIN, &t)) < 0)
 		goto out;
 	snprintf(h, sizeof h, "Dataset `%s`", ds);
 	if ((rc = sc_doc_heading(r->doc, 2, h)) < 0)
@@ -539,15 +680,17 @@ static int dataset_section(struct sc_report *r, const struct sc_metricset *s, co
 		    (rc = ranking_table(r->doc, &t, agg, ord, has_scib)) < 0)
 			goto out;
 		if (base) {
-			if ((rc = dtab_build(base, ds, SC_FAMILY_SCIENTIFIC, &bt)) < 0 ||
+			if ((rc = dtab_build(base, ds, SC_FAMILY_SCIENTIFIC, VIEW_MAIN, &bt)) < 0 ||
 			    (rc = sc_doc_heading(r->doc, 3, "Change from the baseline")) < 0 ||
-			    (rc = deltas_table(r->doc, &t, &bt)) < 0)
+			    (rc = deltas_table(r->doc, &t, &bt, "No metric of this dataset is in the baseline.")) < 0)
 				goto out;
 		}
 		if (o->figlink && ((rc = sc_doc_heading(r->doc, 3, "Figures")) < 0 ||
 				   (rc = figures(r, &t, sc, agg, ord, has_scib, ds, o)) < 0))
 			goto out;
 	}
+	if ((rc = label_section(r->doc, s, base, ds, VIEW_LP)) < 0 || (rc = label_section(r->doc, s, base, ds, VIEW_PROBE)) < 0)
+		goto out;
 	rc = perf_section(r->doc, s, ds);
 out:
 	free(sc);
@@ -625,7 +768,7 @@ static int sources(struct sc_doc *d, const struct sc_metricset *s)
 		return rc;
 	for (size_t k = 0; rc == 0 && k < s->n; k++) {
 		const struct sc_mrec *r = &s->r[k];
-		char seed[32], v[32], src[1024], *lab = col_label(r);
+		char seed[32], v[32], src[1024], *lab = src_label(r);
 		const char *cells[6];
 		if (!lab)
 			return SC_ENOMEM;

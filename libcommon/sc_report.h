@@ -1,9 +1,11 @@
 /* The report behind report-md: from metric records to a document (sc_doc) and its figures.
  * Per dataset: a models x metrics table (mean over seeds, +- sd when there are several), the
  * scIB aggregate (bio conservation, batch correction, total = 0.6 bio + 0.4 batch, optionally
- * on min-max scaled metrics), a ranking, baseline deltas, timings; then provenance (inputs and
- * their digests, tools) and a source appendix citing file:line for every number. The output
- * is a pure function of the inputs: stable orders, fixed formatting, no clock. */
+ * on min-max scaled metrics), a ranking, baseline deltas, a label-prediction table (a row per
+ * model and classifier) and a linear-probe table kept out of the aggregate, timings; then
+ * provenance (inputs and their digests, tools) and a source appendix citing file:line for
+ * every number. The output is a pure function of the inputs: stable orders, fixed formatting,
+ * no clock. */
 #ifndef SC_REPORT_H
 #define SC_REPORT_H
 

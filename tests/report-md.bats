@@ -103,3 +103,56 @@ table_after() {
 	run report-md "$T/none.jsonl"
 	assert_status 2
 }
+
+# Label prediction as label-predict writes it (per-fold and mean_fold_ records per classifier,
+# task label_prediction) and a linear probe, for models that the scIB fixture ranks good > bad.
+lp_fixture() {
+	local m clf met f
+	for m in good:0.7 bad:0.9; do
+		for clf in lr knn 'MEAN(knn,lr)'; do
+			for met in accuracy f1; do
+				printf '{"schema":"scbench.metric/1","task":"label_prediction","dataset":"sim","model":"%s","metric":"mean_fold_%s","value":%s,"params":{"classifier":"%s"}}\n' \
+					"${m%%:*}" "$met" "${m#*:}$([ "$clf" = lr ] && echo 5 || echo 1)" "$clf"
+			done
+		done
+		for f in 0 1; do
+			printf '{"schema":"scbench.metric/1","task":"label_prediction","dataset":"sim","model":"%s","metric":"accuracy","value":0.5,"params":{"classifier":"lr","split":%d}}\n' "${m%%:*}" "$f"
+		done
+		printf '{"schema":"scbench.metric/1","task":"linear_probe","dataset":"sim","model":"%s","metric":"f1_macro","value":%s,"params":{"seed":42}}\n' "${m%%:*}" "${m#*:}"
+	done
+}
+
+@test "label prediction: its own table per model and classifier, kept out of the scIB table and ranking" {
+	{ fixture; lp_fixture; } >"$T/m.jsonl"
+	run -0 report-md -o "$T/r.md" "$T/m.jsonl"
+	# the scIB table and ranking are those of the scIB records alone
+	table_after "$T/r.md" "### Metrics" >"$T/t"
+	run -0 sed -n 1p "$T/t"
+	assert_output '| model | asw\_label | nmi\_leiden | asw\_batch |'
+	table_after "$T/r.md" "### Ranking" >"$T/t"
+	run -0 sed -n '3,5p' "$T/t"
+	assert_output $'| 1 | good | 1.0000 | 1.0000 | 1.0000 |\n| 2 | mid | 0.5000 | 0.5000 | 0.5000 |\n| 3 | bad | 0.0000 | 0.0000 | 0.0000 |'
+	# label prediction: the mean_fold_ records, a row per model and classifier, best in bold
+	table_after "$T/r.md" "### Label prediction" >"$T/t"
+	run -0 cat "$T/t"
+	assert_output - <<'TAB'
+| model | classifier | accuracy | f1 |
+|---|---|---:|---:|
+| bad | MEAN(knn,lr) | 0.9100 | 0.9100 |
+| bad | knn | 0.9100 | 0.9100 |
+| bad | lr | **0.9500** | **0.9500** |
+| good | MEAN(knn,lr) | 0.7100 | 0.7100 |
+| good | knn | 0.7100 | 0.7100 |
+| good | lr | 0.7500 | 0.7500 |
+TAB
+	table_after "$T/r.md" "### Linear probe" >"$T/t"
+	run -0 sed -n '3,4p' "$T/t"
+	assert_output $'| bad | **0.9000** |\n| good | 0.7000 |'
+	# per-fold records only in the sources, named by their params
+	grep -qF '| sim | good | accuracy {"classifier":"lr","split":1} |  | 0.5 |' "$T/r.md"
+	# deltas against a baseline, per model and classifier
+	sed 's/"model":"good","metric":"mean_fold_accuracy","value":0.75/"model":"good","metric":"mean_fold_accuracy","value":0.8/' \
+		"$T/m.jsonl" >"$T/base.jsonl"
+	run -0 report-md --baseline "$T/base.jsonl" -o "$T/r2.md" "$T/m.jsonl"
+	grep -qF '| good (lr) | accuracy | 0.8000 | 0.7500 | -0.0500 | worse |' "$T/r2.md"
+}

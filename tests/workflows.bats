@@ -66,14 +66,53 @@ load helpers/sc
 	[ -s "$T/run/aggregated/metrics.jsonl" ]
 	grep -q '^| 1 | latent |' "$T/run/report/report.md"
 	xmllint --noout "$T"/run/report/figures/*.svg
+	# label prediction ran for every model: czbenchmarks lr and knn, not rf, by default
+	need_jq
+	run -0 jq -r 'select(.task == "label_prediction" and (.metric | startswith("mean_fold_accuracy")))
+		| "\(.model) \(.params.classifier)"' "$T/run/aggregated/metrics.jsonl"
+	assert_output $'latent MEAN(knn,lr)\nlatent lr\nlatent knn\nnoisy MEAN(knn,lr)\nnoisy lr\nnoisy knn'
+	run -0 jq -s '[.[] | select(.task == "label_prediction" and .params.split != null)] | length' \
+		"$T/run/aggregated/metrics.jsonl"
+	assert_output 100 # 2 models x 2 classifiers x 5 folds x 5 metrics
+	# and the report shows them in a table of their own, not among the scIB metrics
+	grep -q '^### Label prediction$' "$T/run/report/report.md"
+	grep -Eq '^\| latent \| MEAN\(knn,lr\) \| (\*\*)?[01]\.[0-9]{4}(\*\*)? \|' "$T/run/report/report.md"
+	grep -Eq '^\| noisy \| knn \| (\*\*)?[01]\.[0-9]{4}(\*\*)? \|' "$T/run/report/report.md"
+	run -1 grep -q '^| model |.*mean\\_fold' "$T/run/report/report.md"
 	run --separate-stderr embedding-benchmark -o "$T/run" --dataset "sim=$T/obs.jsonl" \
 		--embedding "sim:latent=$T/l.scmat" --embedding "sim:noisy=$T/n.scmat"
 	assert_status 0
 	[[ "$stderr" == *"score_sim_latent: up to date"* ]]
+	[[ "$stderr" == *"lp_sim_noisy: up to date"* ]]
 	[[ "$stderr" == *"report: up to date"* ]]
 	run --separate-stderr embedding-benchmark --force -o "$T/run" --dataset "sim=$T/obs.jsonl" \
 		--embedding "sim:latent=$T/l.scmat" --embedding "sim:noisy=$T/n.scmat"
 	[[ "$stderr" != *"up to date"* ]]
 	# the gate accepts the run directory itself
 	run -0 bench-gate "$T/run" "$T/run"
+}
+
+@test "embedding-benchmark --label-prediction: scmodelforge probe, none, or a bad choice" {
+	command -v score-scib >/dev/null || skip "score-scib is not on PATH (merge scib)"
+	need_jq
+	sc-simulate -n 300 -d 6 --types 3 --batches 2 --seed 2 --embedding latent -o "$T/l.scmat" --obs-out "$T/obs.jsonl"
+	run embedding-benchmark --label-prediction bogus -o "$T/r0" --dataset "sim=$T/obs.jsonl" --embedding "sim:latent=$T/l.scmat"
+	assert_status 2
+	run embedding-benchmark --classifiers 'lr,,knn' -o "$T/r0" --dataset "sim=$T/obs.jsonl" --embedding "sim:latent=$T/l.scmat"
+	assert_status 2
+	[ ! -e "$T/r0" ]
+	run -0 embedding-benchmark --label-prediction scmodelforge --metrics nmi,asw_batch -o "$T/r1" \
+		--dataset "sim=$T/obs.jsonl" --embedding "sim:latent=$T/l.scmat"
+	run -0 jq -r 'select(.task == "linear_probe") | .metric' "$T/r1/aggregated/metrics.jsonl"
+	assert_output $'accuracy\nf1_macro\nf1_weighted'
+	grep -q '^### Linear probe$' "$T/r1/report/report.md"
+	run -0 jq -r '.params.label_prediction' "$T/r1/manifest.json"
+	assert_output scmodelforge
+	run -0 embedding-benchmark --label-prediction none --metrics nmi,asw_batch -o "$T/r2" \
+		--dataset "sim=$T/obs.jsonl" --embedding "sim:latent=$T/l.scmat"
+	[ ! -e "$T/r2/steps/lp_sim_latent" ]
+	run -0 jq -s '[.[] | select(.task == "label_prediction" or .task == "linear_probe")] | length' \
+		"$T/r2/aggregated/metrics.jsonl"
+	assert_output 0
+	run -1 grep -q '^### Label prediction$' "$T/r2/report/report.md"
 }
