@@ -27,6 +27,12 @@ const char *sc_report_scib_group(const char *metric)
 	return NULL;
 }
 
+int sc_report_is_aggregate(const char *metric)
+{
+	return !strcmp(metric, "bio_conservation") || !strcmp(metric, "batch_correction") ||
+	       !strcmp(metric, "total");
+}
+
 /* ---------- per-dataset tables ---------- */
 
 /* Which table a record belongs to. Label prediction (czbenchmarks' cross-validated
@@ -54,6 +60,10 @@ static int rec_in(const struct sc_mrec *r, const char *ds, enum sc_family fam, e
 	if (fam == SC_FAMILY_PERFORMANCE) /* timings of every task share one table */
 		return v == VIEW_MAIN;
 	if (rec_view(r) != v)
+		return 0;
+	/* score-scib's own aggregates: the report recomputes them (with its scaling) in the
+	 * ranking, so as columns they would only repeat them unscaled */
+	if (v == VIEW_MAIN && sc_report_is_aggregate(r->metric))
 		return 0;
 	return v != VIEW_LP || !strncmp(r->metric, LP_MEAN, strlen(LP_MEAN));
 }

@@ -41,6 +41,10 @@ int sc_report_build(const struct sc_metricset *cur, const struct sc_metricset *b
 		    const struct sc_report_input *in, size_t nin, const struct sc_report_opts *o,
 		    struct sc_report *out) SC_RESULT_USED;
 void sc_report_release(struct sc_report *r);
+/* Whether a metric name is one of score-scib's aggregate records (bio_conservation,
+ * batch_correction, total), which the report recomputes rather than tabulates. */
+int sc_report_is_aggregate(const char *metric);
+
 /* scIB group of a metric id: "bio", "batch" or NULL. */
 const char *sc_report_scib_group(const char *metric);
 

@@ -156,3 +156,15 @@ TAB
 	run -0 report-md --baseline "$T/base.jsonl" -o "$T/r2.md" "$T/m.jsonl"
 	grep -qF '| good (lr) | accuracy | 0.8000 | 0.7500 | -0.0500 | worse |' "$T/r2.md"
 }
+
+@test "score-scib's aggregate records are recomputed, not shown as metric columns" {
+	fixture >"$T/m.jsonl"
+	for a in bio_conservation batch_correction total; do
+		printf '{"schema":"scbench.metric/1","dataset":"sim","model":"good","metric":"%s","value":0.5}\n' "$a" >>"$T/m.jsonl"
+	done
+	run -0 report-md -o "$T/r.md" "$T/m.jsonl"
+	hdr=$(table_after "$T/r.md" "### Metrics" | head -1)
+	[[ "$hdr" == *nmi* ]]
+	[[ "$hdr" != *conservation* && "$hdr" != *correction* && "$hdr" != *"| total"* ]]
+	grep -q "^### Ranking" "$T/r.md"
+}
