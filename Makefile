@@ -32,15 +32,16 @@ BINS     := $(addprefix bin/,$(PROGS))
 LIB_SRC  := $(wildcard libcommon/*.c)
 LIB_OBJ  := $(patsubst libcommon/%.c,$(OBJDIR)/lib/%.o,$(LIB_SRC))
 LIBA     := $(OBJDIR)/libcommon.a
+CMD_OBJ  := $(patsubst cmd/%.c,$(OBJDIR)/cmd/%.o,$(wildcard cmd/*/*.c))
 # Workflow scripts installed as commands (the build/test helpers stay in the tree).
 SCRIPTS  := $(filter-out scripts/install-deps scripts/demo scripts/bench,$(wildcard scripts/*))
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(patsubst tests/unit/%.c,$(OBJDIR)/unit/%,$(UNIT_SRC))
 FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
 
-.SECONDARY:
+.SECONDARY: $(CMD_OBJ)
 .PHONY: all deps test check unit bats demo bench install uninstall clean fuzz man-check
-all: deps $(BINS)
+all: deps $(VSTAMP) $(BINS)
 
 deps:
 	@scripts/install-deps

@@ -13,7 +13,7 @@
 
 #define WHAT_MAX 512
 
-static int df_columns(struct sc_h5ad *h, const char *df, char ***names, int64_t *n)
+int h5_df_columns(struct sc_h5ad *h, const char *df, char ***names, int64_t *n)
 {
 	hid_t o = H5I_INVALID_HID, t = H5I_INVALID_HID;
 	char what[WHAT_MAX];
@@ -57,7 +57,7 @@ out:
 	return ret;
 }
 
-static int df_names(struct sc_h5ad *h, const char *df, int64_t want, char ***names)
+int h5_df_names(struct sc_h5ad *h, const char *df, int64_t want, char ***names)
 {
 	hid_t o = H5I_INVALID_HID, idx = H5I_INVALID_HID, t = H5I_INVALID_HID;
 	char what[WHAT_MAX], *iname = NULL, *field = NULL;
@@ -100,10 +100,10 @@ out:
 	return ret;
 }
 
-int sc_h5ad_obs_names(struct sc_h5ad *h, char ***names) { return df_names(h, "obs", h->n_obs, names); }
-int sc_h5ad_var_names(struct sc_h5ad *h, char ***names) { return df_names(h, "var", h->n_vars, names); }
-int sc_h5ad_obs_columns(struct sc_h5ad *h, char ***names, int64_t *n) { return df_columns(h, "obs", names, n); }
-int sc_h5ad_var_columns(struct sc_h5ad *h, char ***names, int64_t *n) { return df_columns(h, "var", names, n); }
+int sc_h5ad_obs_names(struct sc_h5ad *h, char ***names) { return h5_df_names(h, "obs", h->n_obs, names); }
+int sc_h5ad_var_names(struct sc_h5ad *h, char ***names) { return h5_df_names(h, "var", h->n_vars, names); }
+int sc_h5ad_obs_columns(struct sc_h5ad *h, char ***names, int64_t *n) { return h5_df_columns(h, "obs", names, n); }
+int sc_h5ad_var_columns(struct sc_h5ad *h, char ***names, int64_t *n) { return h5_df_columns(h, "var", names, n); }
 
 void sc_column_release(struct sc_column *c)
 {
@@ -204,6 +204,8 @@ static int legacy_categories(struct sc_h5ad *h, const char *df, const char *name
 	int ret;
 	*cats = NULL;
 	*ncat = -1;
+	if (strcmp(df, "obs") && strcmp(df, "var"))
+		return 0; /* raw.var: no categories are reattached */
 	h5_fmt(path, sizeof path, "uns/%s_categories", name);
 	if (h5_kind(h->root, path) != H5I_DATASET)
 		return 0;
@@ -372,7 +374,7 @@ out:
 	return ret;
 }
 
-static int df_column(struct sc_h5ad *h, const char *df, const char *name, struct sc_column *out)
+int h5_df_column(struct sc_h5ad *h, const char *df, const char *name, struct sc_column *out)
 {
 	char **cols = NULL, what[WHAT_MAX];
 	int64_t ncols = 0, i;
@@ -380,8 +382,8 @@ static int df_column(struct sc_h5ad *h, const char *df, const char *name, struct
 	int ret;
 
 	memset(out, 0, sizeof *out);
-	out->n = !strcmp(df, "obs") ? h->n_obs : h->n_vars;
-	if ((ret = df_columns(h, df, &cols, &ncols)) < 0)
+	out->n = !strcmp(df, "obs") ? h->n_obs : !strcmp(df, "var") ? h->n_vars : h->n_raw_vars;
+	if ((ret = h5_df_columns(h, df, &cols, &ncols)) < 0)
 		goto out;
 	for (i = 0; i < ncols && strcmp(cols[i], name); i++)
 		;
@@ -421,10 +423,19 @@ out:
 
 int sc_h5ad_obs_column(struct sc_h5ad *h, const char *name, struct sc_column *out)
 {
-	return df_column(h, "obs", name, out);
+	return h5_df_column(h, "obs", name, out);
 }
 
 int sc_h5ad_var_column(struct sc_h5ad *h, const char *name, struct sc_column *out)
 {
-	return df_column(h, "var", name, out);
+	return h5_df_column(h, "var", name, out);
 }
+
+int sc_h5ad_raw_var_names(struct sc_h5ad *h, char ***names)
+{
+	if (!h->raw_var)
+		return sc_seterr(SC_EINPUT, "'%s': no raw in the file", h->path);
+	return h5_df_names(h, h->raw_var, h->n_raw_vars, names);
+}
+
+int64_t sc_h5ad_n_raw_vars(const struct sc_h5ad *h) { return h->raw_var ? h->n_raw_vars : -1; }

@@ -18,6 +18,8 @@ struct sc_h5ad {
 	char *mod;        /* modality or NULL */
 	int legacy;       /* obs/var are compound datasets (anndata <= 0.6) */
 	int64_t n_obs, n_vars;
+	const char *raw_var; /* "raw/var" (0.7+), "raw.var" (<= 0.6) or NULL without raw */
+	int64_t n_raw_vars;
 	uint64_t file_size;
 };
 
@@ -25,8 +27,15 @@ struct sc_h5ad {
  * any real gzip ratio stays under, so a hostile shape cannot make us allocate terabytes. */
 int h5_guard(const struct sc_h5ad *h, uint64_t elems, uint64_t elem_size, const char *what) SC_RESULT_USED;
 
-/* Turn off HDF5's automatic error printing (idempotent). */
+/* Dataframes by path ("obs", "var", "raw/var", "raw.var"): columns, one column, row names. */
+int h5_df_columns(struct sc_h5ad *h, const char *df, char ***names, int64_t *n) SC_RESULT_USED;
+int h5_df_column(struct sc_h5ad *h, const char *df, const char *name, struct sc_column *out) SC_RESULT_USED;
+int h5_df_names(struct sc_h5ad *h, const char *df, int64_t want, char ***names) SC_RESULT_USED;
+
+/* Turn off HDF5's automatic error printing and register the LZF decoder (idempotent). */
 void h5_quiet(void);
+/* Make h5py's LZF filter (id 32000) available for reading (idempotent; h5_quiet calls it). */
+void h5_lzf_register(void);
 /* Set an error "what: msg" and append the innermost HDF5 error description if any. */
 int h5_fail(int code, const char *what, const char *msg);
 

@@ -198,6 +198,8 @@ static cJSON *file_record(struct sc_h5ad *h)
 		cJSON_AddStringToObject(o, "mod", h->mod);
 	cJSON_AddNumberToObject(o, "n_obs", (double)h->n_obs);
 	cJSON_AddNumberToObject(o, "n_vars", (double)h->n_vars);
+	if (h->raw_var)
+		cJSON_AddNumberToObject(o, "n_raw_vars", (double)h->n_raw_vars);
 	if (fenc && !strcmp(fenc, "MuData") && group_names(h->file, "mod", &mods) == 0) {
 		cJSON *a = cJSON_AddArrayToObject(o, "modalities");
 		for (int i = 0; i < mods.n; i++)
@@ -220,6 +222,10 @@ int sc_h5ad_list(struct sc_h5ad *h, cJSON **out)
 	cJSON_AddItemToArray(arr, file_record(h));
 	if (h5_kind(h->root, "X") != H5I_BADID)
 		cJSON_AddItemToArray(arr, describe_matrix(h->root, "X", "X", NULL));
+	if (h5_kind(h->root, "raw/X") != H5I_BADID)
+		cJSON_AddItemToArray(arr, describe_matrix(h->root, "raw/X", "raw", NULL));
+	else if (h5_kind(h->root, "raw.X") != H5I_BADID)
+		cJSON_AddItemToArray(arr, describe_matrix(h->root, "raw.X", "raw", NULL));
 	if ((ret = group_names(h->root, "layers", &l)) == 0) {
 		list_group(h->root, "layers", "layer", arr, &l);
 		names_free(&l);

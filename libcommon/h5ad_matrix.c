@@ -594,3 +594,22 @@ int sc_h5_read_dataset_f32(const char *path, const char *dataset, struct sc_matr
 	H5Eclear2(H5E_DEFAULT);
 	return ret;
 }
+
+int sc_h5ad_read_raw_X(struct sc_h5ad *h, uint64_t max_bytes, struct sc_matrix *out)
+{
+	const char *path = h5_kind(h->root, "raw/X") != H5I_BADID ? "raw/X" : "raw.X";
+	char what[WHAT_MAX];
+	int ret;
+	if (h5_kind(h->root, path) == H5I_BADID)
+		return sc_seterr(SC_EINPUT, "'%s': no raw X in the file", h->path);
+	h5_fmt(what, sizeof what, "'%s': %s", h->path, path);
+	ret = read_matrix(h, path, what, max_bytes, out);
+	if (ret == 0 && (out->rows != h->n_obs || (h->raw_var && out->cols != h->n_raw_vars))) {
+		sc_seterr(SC_EINPUT, "%s: shape %lld x %lld does not match %lld cells x %lld raw genes", what,
+			  (long long)out->rows, (long long)out->cols, (long long)h->n_obs,
+			  (long long)h->n_raw_vars);
+		sc_mat_release(out);
+		ret = SC_EINPUT;
+	}
+	return ret;
+}

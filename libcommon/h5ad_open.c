@@ -13,6 +13,7 @@
 void h5_quiet(void)
 {
 	H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+	h5_lzf_register();
 }
 
 /* Length of the row index of a dataframe (obs or var) under root. */
@@ -119,6 +120,13 @@ static struct sc_h5ad *open_with(const char *path, const char *mod, hid_t fapl, 
 	h->legacy = h5_kind(h->root, "obs") == H5I_DATASET;
 	if (frame_len(h, "obs", &h->n_obs) < 0 || frame_len(h, "var", &h->n_vars) < 0)
 		goto fail;
+	h->raw_var = h5_kind(h->root, "raw/var") != H5I_BADID ? "raw/var"
+		     : h5_kind(h->root, "raw.var") != H5I_BADID ? "raw.var"
+								    : NULL;
+	if (h->raw_var && frame_len(h, h->raw_var, &h->n_raw_vars) < 0) {
+		sc_log(2, "ignoring raw: %s", sc_errmsg());
+		h->raw_var = NULL; /* a broken raw does not make the file unreadable */
+	}
 	return h;
 fail:
 	sc_h5ad_close(h);

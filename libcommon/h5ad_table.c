@@ -70,8 +70,11 @@ int sc_h5ad_read_table(struct sc_h5ad *h, int var, const char *csv, struct sc_h5
 	char **want = NULL, *copy = NULL, *tok, *save = NULL;
 	int64_t nwant = 0;
 	int ret = -1;
+	const char *df = var == 0 ? "obs" : var == 1 ? "var" : h->raw_var;
 	memset(t, 0, sizeof *t);
 	t->var = var;
+	if (!df)
+		return sc_seterr(SC_EINPUT, "'%s': no raw in the file", h->path);
 	if (csv) {
 		size_t cap = 1;
 		for (const char *p = csv; *p; p++)
@@ -81,23 +84,20 @@ int sc_h5ad_read_table(struct sc_h5ad *h, int var, const char *csv, struct sc_h5
 		for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save))
 			if (!(want[nwant++] = sc_strdup(tok)))
 				goto out;
-	} else if ((ret = var ? sc_h5ad_var_columns(h, &want, &nwant)
-			      : sc_h5ad_obs_columns(h, &want, &nwant)) < 0) {
+	} else if ((ret = h5_df_columns(h, df, &want, &nwant)) < 0) {
 		goto out;
 	}
 	ret = -1;
 	if (nwant > 100000 || !(t->cols = sc_calloc((size_t)nwant + 1, sizeof *t->cols)))
 		goto out;
 	for (int64_t j = 0; j < nwant; j++) {
-		ret = var ? sc_h5ad_var_column(h, want[j], &t->cols[j])
-			  : sc_h5ad_obs_column(h, want[j], &t->cols[j]);
+		ret = h5_df_column(h, df, want[j], &t->cols[j]);
 		if (ret < 0)
 			goto out;
 		t->ncols++;
 	}
-	ret = var ? sc_h5ad_var_names(h, &t->names) : sc_h5ad_obs_names(h, &t->names);
-	if (ret == 0)
-		t->n = var ? h->n_vars : h->n_obs;
+	t->n = var == 0 ? h->n_obs : var == 1 ? h->n_vars : h->n_raw_vars;
+	ret = h5_df_names(h, df, t->n, &t->names);
 out:
 	if (ret < 0)
 		sc_h5ad_table_release(t);

@@ -74,7 +74,7 @@ struct sc_stream;
 int sc_h5ad_write_table(struct sc_stream *s, const char *name_key, char **names, int64_t n,
 			const struct sc_column *cols, int ncols) SC_RESULT_USED;
 
-/* Row names plus a set of columns of obs (var = 0) or var (var = 1). */
+/* Row names plus a set of columns of obs (var = 0), var (var = 1) or raw's var (var = 2). */
 struct sc_h5ad_table {
 	int var;
 	int64_t n;          /* rows */
@@ -94,6 +94,12 @@ void sc_h5ad_table_release(struct sc_h5ad_table *t);
 int sc_h5ad_read_obsm(struct sc_h5ad *h, const char *key, struct sc_matrix *out) SC_RESULT_USED;
 int sc_h5ad_read_X(struct sc_h5ad *h, const char *layer /* NULL = X */, uint64_t max_bytes,
 		   struct sc_matrix *out) SC_RESULT_USED;
+
+/* raw: X (raw/X, or raw.X in <= 0.6 files) densified like X, its gene count (-1 without raw)
+ * and gene names (raw/var, raw.var); raw var columns through sc_h5ad_read_table(h, 2, ...). */
+int sc_h5ad_read_raw_X(struct sc_h5ad *h, uint64_t max_bytes, struct sc_matrix *out) SC_RESULT_USED;
+int64_t sc_h5ad_n_raw_vars(const struct sc_h5ad *h);
+int sc_h5ad_raw_var_names(struct sc_h5ad *h, char ***names) SC_RESULT_USED;
 
 /* obsp graphs (or uns/neighbors in old files) as CSR, rows sorted by column index. */
 int sc_h5ad_read_obsp(struct sc_h5ad *h, const char *key, struct sc_csr *out) SC_RESULT_USED;

@@ -213,3 +213,22 @@ payload() { tail -c +$(($(head -1 "$1" | wc -c) + 1)) "$1"; }
 	[ "$(jq -s -c 'map([.IR_VJ_2_c_call, .IR_VJ_2_consensus_count]) | unique' <<<"$output")" = '[[null,null]]' ]
 	[ "$(jq -s -c 'map(.is_outlier | type) | unique' <<<"$output")" = '["boolean"]' ]
 }
+
+@test "--raw writes raw X of the legacy (raw.X) and modern (raw/X) layouts with raw's genes" {
+	need_shared
+	for f in scanpy_pbmc68k_reduced atlastb_pbmc68k_batch; do
+		run -0 emb-extract --raw --var-out "$T/rv.jsonl" -o "$T/raw.scmat" "$DATA/$f.h5ad"
+		run -0 mat-info "$T/raw.scmat"
+		[ "$(jq -c '[.rows, .cols, .header.key, .nan]' <<<"$output")" = '[700,765,"raw/X",0]' ]
+		[ "$(wc -l <"$T/rv.jsonl")" -eq 765 ]
+		[ "$(head -1 "$T/rv.jsonl")" = '{"var_name":"HES4"}' ]
+		run -0 emb-extract --list "$DATA/$f.h5ad"
+		[ "$(jq -c 'select(.kind == "raw") | [.format, .shape]' <<<"$output")" = '["csr",[700,765]]' ]
+	done
+	run emb-extract --raw -o "$T/x" "$DATA/scanpy_t_cells.h5ad"
+	assert_status 2
+	[[ "$output" == *"no raw X"* ]]
+	run emb-extract --raw --X "$DATA/scanpy_t_cells.h5ad"
+	assert_status 2
+	[[ "$output" == *exclusive* ]]
+}

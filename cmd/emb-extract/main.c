@@ -14,12 +14,13 @@
 static void usage(FILE *fp)
 {
 	fprintf(fp,
-		"usage: emb-extract [--obsm KEY | --X | --layer NAME] [--obs KEYS | --all-obs]\n"
+		"usage: emb-extract [--obsm KEY | --X | --layer NAME | --raw] [--obs KEYS | --all-obs]\n"
 		"                   [--obs-out FILE] [--var KEYS | --all-var] [--var-out FILE]\n"
 		"                   [--mod NAME] [--max-gb N] [--list] [-fqvz] [-o FILE] FILE.h5ad\n"
 		"  --obsm KEY      write obsm[KEY] as a matrix stream (SCMAT1)\n"
 		"  --X             write X (sparse X is densified)\n"
 		"  --layer NAME    write layers[NAME]\n"
+		"  --raw           write raw X (--var-out then describes raw's genes)\n"
 		"  --obs KEYS      obs columns (comma-separated) for the obs table\n"
 		"  --all-obs       every obs column\n"
 		"  --obs-out FILE  per-cell JSONL table: obs_name plus the columns\n"
@@ -33,11 +34,11 @@ static void usage(FILE *fp)
 }
 
 enum { OPT_OBSM = SC_OPT_FIRST_PRIVATE, OPT_X, OPT_LAYER, OPT_OBS, OPT_ALL_OBS, OPT_OBS_OUT,
-       OPT_VAR, OPT_ALL_VAR, OPT_VAR_OUT, OPT_MOD, OPT_MAX_GB, OPT_LIST };
+       OPT_VAR, OPT_ALL_VAR, OPT_VAR_OUT, OPT_MOD, OPT_MAX_GB, OPT_LIST, OPT_RAW };
 
 struct opts {
 	const char *obsm, *layer, *obs, *obs_out, *var, *var_out, *mod, *out, *input;
-	int X, all_obs, all_var, list, force, zstd;
+	int X, raw, all_obs, all_var, list, force, zstd;
 	double max_gb;
 };
 
@@ -50,7 +51,7 @@ static int parse_opts(int argc, char **argv, struct opts *o, int *exit_now)
 		{ "mod", required_argument, NULL, OPT_MOD },   { "obs", required_argument, NULL, OPT_OBS },
 		{ "obs-out", required_argument, NULL, OPT_OBS_OUT },
 		{ "obsm", required_argument, NULL, OPT_OBSM }, { "output", required_argument, NULL, 'o' },
-		{ "var", required_argument, NULL, OPT_VAR },   { "var-out", required_argument, NULL, OPT_VAR_OUT },
+		{ "raw", no_argument, NULL, OPT_RAW },         { "var", required_argument, NULL, OPT_VAR },   { "var-out", required_argument, NULL, OPT_VAR_OUT },
 		{ "X", no_argument, NULL, OPT_X },             { "zstd", no_argument, NULL, 'z' },
 		SC_COMMON_LONGOPTS,                            { NULL, 0, NULL, 0 }
 	};
@@ -78,6 +79,7 @@ static int parse_opts(int argc, char **argv, struct opts *o, int *exit_now)
 		case OPT_OBS: o->obs = optarg; break;
 		case OPT_OBS_OUT: o->obs_out = optarg; break;
 		case OPT_OBSM: o->obsm = optarg; break;
+		case OPT_RAW: o->raw = 1; break;
 		case OPT_VAR: o->var = optarg; break;
 		case OPT_VAR_OUT: o->var_out = optarg; break;
 		case OPT_X: o->X = 1; break;
@@ -93,10 +95,10 @@ static int parse_opts(int argc, char **argv, struct opts *o, int *exit_now)
 /* Option combinations; decides where the tables go when no matrix is written. */
 static int check_opts(struct opts *o)
 {
-	int modes = !!o->obsm + o->X + !!o->layer;
+	int modes = !!o->obsm + o->X + !!o->layer + o->raw;
 	int want_obs = o->obs || o->all_obs || o->obs_out, want_var = o->var || o->all_var || o->var_out;
 	if (modes > 1)
-		return sc_usage_error(usage, "--obsm, --X and --layer are exclusive");
+		return sc_usage_error(usage, "--obsm, --X, --layer and --raw are exclusive");
 	if (o->obs && o->all_obs)
 		return sc_usage_error(usage, "--obs and --all-obs are exclusive");
 	if (o->var && o->all_var)
@@ -144,6 +146,8 @@ static int write_matrix(const struct opts *o, struct sc_h5ad *h, struct sc_matri
 		snprintf(key, sizeof key, "obsm/%.500s", o->obsm);
 	else if (o->layer)
 		snprintf(key, sizeof key, "layers/%.500s", o->layer);
+	else if (o->raw)
+		snprintf(key, sizeof key, "raw/X");
 	else
 		snprintf(key, sizeof key, "X");
 	cJSON_AddStringToObject(meta, "program", "emb-extract");
@@ -153,7 +157,7 @@ static int write_matrix(const struct opts *o, struct sc_h5ad *h, struct sc_matri
 		cJSON_AddStringToObject(meta, "mod", o->mod);
 	cJSON_AddStringToObject(meta, "key", key);
 	cJSON_AddNumberToObject(meta, "n_obs", (double)sc_h5ad_n_obs(h));
-	cJSON_AddNumberToObject(meta, "n_vars", (double)sc_h5ad_n_vars(h));
+	cJSON_AddNumberToObject(meta, "n_vars", (double)(o->raw ? sc_h5ad_n_raw_vars(h) : sc_h5ad_n_vars(h)));
 	m->meta = meta;
 	if ((bad = sc_mat_first_nonfinite(m)) >= 0)
 		sc_warn("%s has NaN or Inf values (first in row %lld)", key, (long long)bad);
@@ -184,12 +188,14 @@ int main(int argc, char **argv)
 		rc = sc_h5ad_list(h, &list);
 	else if (o.obsm)
 		rc = sc_h5ad_read_obsm(h, o.obsm, &m);
+	else if (o.raw)
+		rc = sc_h5ad_read_raw_X(h, (uint64_t)(o.max_gb * 1e9), &m);
 	else if (o.X || o.layer)
 		rc = sc_h5ad_read_X(h, o.layer, (uint64_t)(o.max_gb * 1e9), &m);
 	if (rc == 0 && o.obs_out)
 		rc = sc_h5ad_read_table(h, 0, o.all_obs ? NULL : o.obs ? o.obs : "", &obs);
 	if (rc == 0 && o.var_out)
-		rc = sc_h5ad_read_table(h, 1, o.all_var ? NULL : o.var ? o.var : "", &var);
+		rc = sc_h5ad_read_table(h, o.raw ? 2 : 1, o.all_var ? NULL : o.var ? o.var : "", &var);
 	if (rc < 0)
 		goto lib_fail;
 	if (m.data && !o.force && (!o.out || !strcmp(o.out, "-")) && isatty(STDOUT_FILENO)) {

@@ -687,6 +687,70 @@ static void test_golden(void)
 		ok(1, "# SKIP ../shared is absent: golden h5ad records not checked");
 }
 
+/* ---- 9. h5py's LZF filter (id 32000): chunks written raw, decoded by the reader ---- */
+
+static void lzf_dataset(hid_t loc, const char *name, const unsigned char *chunk, size_t clen, int with_size)
+{
+	hsize_t dims[2] = { 4, 16 }, off[2] = { 0, 0 };
+	unsigned cd[3] = { 4, 261, 256 };
+	hid_t sp = H5Screate_simple(2, dims, NULL), dcpl = H5Pcreate(H5P_DATASET_CREATE), d;
+	H5Pset_chunk(dcpl, 2, dims);
+	H5Pset_filter(dcpl, 32000, H5Z_FLAG_OPTIONAL, with_size ? 3 : 0, cd);
+	d = H5Dcreate2(loc, name, H5T_IEEE_F32LE, sp, H5P_DEFAULT, dcpl, H5P_DEFAULT);
+	H5Dwrite_chunk(d, H5P_DEFAULT, 0, off, clen, chunk);
+	H5Dclose(d);
+	H5Pclose(dcpl);
+	H5Sclose(sp);
+}
+
+static void test_lzf(void)
+{
+	char *cells[] = { "a", "b", "c", "d" }, *g[] = { "g" };
+	struct sc_h5w *w = sc_h5w_create(tpath("lzf.h5ad"));
+	unsigned char ones[] = { 3, 0, 0, 0x80, 0x3f, 0xe0, 243, 3 }, lit[256 + 8], bad[] = { 3, 0, 0, 0x80, 0x3f, 0xe0, 243, 9 };
+	struct sc_h5ad *h;
+	struct sc_matrix m = SC_MATRIX_INIT;
+	hid_t f, o;
+	int good = 1;
+	/* literal runs: 8 runs of 32 bytes holding the floats 0..63 */
+	for (int r = 0; r < 8; r++) {
+		lit[r * 33] = 31;
+		for (int k = 0; k < 8; k++) {
+			float v = (float)(r * 8 + k);
+			memcpy(&lit[r * 33 + 1 + 4 * k], &v, 4);
+		}
+	}
+	ok(w && sc_h5w_frame(w, "obs", cells, 4, NULL, 0) == 0 && sc_h5w_frame(w, "var", g, 1, NULL, 0) == 0 &&
+		   sc_h5w_close(w) == 0,
+	   "base file for lzf");
+	f = H5Fopen(tpath("lzf.h5ad"), H5F_ACC_RDWR, H5P_DEFAULT);
+	o = H5Gopen2(f, "obsm", H5P_DEFAULT);
+	lzf_dataset(o, "ones", ones, sizeof ones, 1);
+	lzf_dataset(o, "lit", lit, 8 * 33, 1);
+	lzf_dataset(o, "nohint", lit, 8 * 33, 0);
+	lzf_dataset(o, "bad", bad, sizeof bad, 1);
+	H5Gclose(o);
+	H5Fclose(f);
+	h = sc_h5ad_open(tpath("lzf.h5ad"), NULL);
+	ok(h && sc_h5ad_read_obsm(h, "ones", &m) == 0 && m.rows == 4 && m.cols == 16,
+	   "lzf back-reference chunk decoded (%s)", sc_errmsg());
+	for (int i = 0; m.data && i < 64; i++)
+		good &= m.data[i] == 1.0f;
+	ok(m.data && good, "overlapping back-reference expands to 64 ones");
+	sc_mat_release(&m);
+	good = 1;
+	ok(h && sc_h5ad_read_obsm(h, "lit", &m) == 0, "lzf literal runs (%s)", sc_errmsg());
+	for (int i = 0; m.data && i < 64; i++)
+		good &= m.data[i] == (float)i;
+	ok(m.data && good, "literal runs give 0..63");
+	sc_mat_release(&m);
+	ok(h && sc_h5ad_read_obsm(h, "nohint", &m) == SC_EINPUT && strstr(sc_errmsg(), "LZF filter parameters"),
+	   "lzf without the chunk size refused: %s", sc_errmsg());
+	ok(h && sc_h5ad_read_obsm(h, "bad", &m) == SC_EINPUT && strstr(sc_errmsg(), "cannot read"),
+	   "a back-reference before the start is refused: %s", sc_errmsg());
+	sc_h5ad_close(h);
+}
+
 int main(void)
 {
 	if (!mkdtemp(dir))
@@ -698,6 +762,7 @@ int main(void)
 	test_h5mu();
 	test_hostile();
 	test_dataset();
+	test_lzf();
 	test_golden();
 	if (getenv("SCBENCH_H5AD_KEEP")) { /* seeds for tests/fuzz/corpus/h5ad */
 		char cmd[600];
