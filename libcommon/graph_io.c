@@ -153,39 +153,41 @@ out:
 	return ret;
 }
 
-/* Position of column j in row i (rows sorted), or -1. */
-static int64_t find(const struct sc_csr *g, int64_t i, int32_t j)
-{
-	int64_t lo = g->indptr[i], hi = g->indptr[i + 1];
-	while (lo < hi) {
-		int64_t m = lo + (hi - lo) / 2;
-		if (g->indices[m] < j)
-			lo = m + 1;
-		else
-			hi = m;
-	}
-	return lo < g->indptr[i + 1] && g->indices[lo] == j ? lo : -1;
-}
-
+/* Rows are visited in order, so the entries (j, i) looked up in row j come with increasing
+ * i: one cursor per row walks each row once, O(nnz) in all. */
 int sc_graph_check_symmetric(const struct sc_csr *g)
 {
+	int64_t *cur;
+	int ret = 0;
 	if (g->rows != g->cols)
 		return sc_seterr(SC_EINPUT, "graph is not square (%lld x %lld)", (long long)g->rows,
 				 (long long)g->cols);
-	for (int64_t i = 0; i < g->rows; i++)
+	if (!(cur = sc_malloc((size_t)g->rows + 1, sizeof(int64_t))))
+		return SC_ENOMEM;
+	memcpy(cur, g->indptr, sizeof(int64_t) * (size_t)g->rows);
+	for (int64_t i = 0; i < g->rows && ret == 0; i++)
 		for (int64_t p = g->indptr[i]; p < g->indptr[i + 1]; p++) {
 			int32_t j = g->indices[p];
 			float w = g->data[p];
-			if (w < 0)
-				return sc_seterr(SC_EINPUT, "negative weight %g at (%lld, %d)", (double)w,
-						 (long long)i, j);
-			int64_t q = find(g, j, (int32_t)i);
-			if (q < 0 || fabsf(g->data[q] - w) > 1e-6f * fmaxf(fabsf(w), fabsf(g->data[q])))
-				return sc_seterr(SC_EINPUT, "graph is not symmetric: (%lld, %d) = %g but "
-						 "(%d, %lld) = %g", (long long)i, j, (double)w, j,
-						 (long long)i, q < 0 ? 0.0 : (double)g->data[q]);
+			int64_t q = cur[j], qe = g->indptr[j + 1];
+			if (w < 0) {
+				ret = sc_seterr(SC_EINPUT, "negative weight %g at (%lld, %d)", (double)w,
+						(long long)i, j);
+				break;
+			}
+			while (q < qe && g->indices[q] < i)
+				q++;
+			cur[j] = q;
+			if (q >= qe || g->indices[q] != i ||
+			    fabsf(g->data[q] - w) > 1e-6f * fmaxf(fabsf(w), fabsf(g->data[q]))) {
+				ret = sc_seterr(SC_EINPUT, "graph is not symmetric: (%lld, %d) = %g but "
+						"(%d, %lld) = %g", (long long)i, j, (double)w, j, (long long)i,
+						q < qe && g->indices[q] == i ? (double)g->data[q] : 0.0);
+				break;
+			}
 		}
-	return 0;
+	free(cur);
+	return ret;
 }
 
 struct ent {

@@ -13,6 +13,7 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <cblas.h>
 
@@ -96,6 +97,36 @@ double knn_exact_dist(const float *a, const float *b, int64_t d, enum sc_knn_met
 	return sqrtf((float)s);
 }
 
+/* A float32 estimate of the distance, for filtering candidates before the exact re-ranking:
+ * squared euclidean, or 1 - cos (four independent sums so the loop pipelines). */
+float knn_fast_dist(const float *a, const float *b, int64_t d, enum sc_knn_metric metric)
+{
+	float s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+	int64_t t = 0;
+	if (metric == SC_KNN_COSINE) {
+		float aa = 0, bb = 0;
+		for (; t < d; t++) {
+			s0 += a[t] * b[t];
+			aa += a[t] * a[t];
+			bb += b[t] * b[t];
+		}
+		return aa > 0 && bb > 0 ? 1.0f - s0 / sqrtf(aa * bb) : 1.0f;
+	}
+	for (; t + 4 <= d; t += 4) {
+		float e0 = a[t] - b[t], e1 = a[t + 1] - b[t + 1], e2 = a[t + 2] - b[t + 2],
+		      e3 = a[t + 3] - b[t + 3];
+		s0 += e0 * e0;
+		s1 += e1 * e1;
+		s2 += e2 * e2;
+		s3 += e3 * e3;
+	}
+	for (; t < d; t++) {
+		float e = a[t] - b[t];
+		s0 += e * e;
+	}
+	return (s0 + s1) + (s2 + s3);
+}
+
 /* Bounded max-heap on (v, idx): the root is the worst kept candidate. */
 static inline int cand_worse(float va, int32_t ia, float vb, int32_t ib)
 {
@@ -143,6 +174,63 @@ void knn_heap_push(float *hv, int32_t *hi, int *len, int cap, float v, int32_t i
 	hi[i] = idx;
 }
 
+typedef float v4f __attribute__((vector_size(16)));
+typedef int32_t v4i __attribute__((vector_size(16)));
+
+/* Whether any of c[0..15] is below th: four SSE compares, no branch per element. */
+static inline int any_below16(const float *c, float th)
+{
+	v4f a, b, e, f, t = { th, th, th, th };
+	v4i m;
+	uint64_t u[2];
+	memcpy(&a, c, 16);
+	memcpy(&b, c + 4, 16);
+	memcpy(&e, c + 8, 16);
+	memcpy(&f, c + 12, 16);
+	m = (a < t) | (b < t) | (e < t) | (f < t);
+	memcpy(u, &m, 16);
+	return (u[0] | u[1]) != 0;
+}
+
+void knn_scan_row(const float *c, int rb, int32_t base, int self, float *hv, int32_t *hi, int *hl,
+		  int kk)
+{
+	float th = *hl < kk ? INFINITY : hv[0];
+	int b = 0, e;
+	for (; b + 16 <= rb; b += 16) {
+		if (!any_below16(c + b, th))
+			continue;
+		for (e = b; e < b + 16; e++)
+			if (c[e] < th && e != self) {
+				knn_heap_push(hv, hi, hl, kk, c[e], base + e);
+				th = *hl < kk ? INFINITY : hv[0];
+			}
+	}
+	for (; b < rb; b++)
+		if (c[b] < th && b != self) {
+			knn_heap_push(hv, hi, hl, kk, c[b], base + b);
+			th = *hl < kk ? INFINITY : hv[0];
+		}
+}
+
+float *knn_augment(const float *x, int64_t n, int64_t d, int ref)
+{
+	float *a = sc_malloc((size_t)n * (size_t)(d + 1), sizeof(float));
+	if (!a)
+		return NULL;
+	for (int64_t i = 0; i < n; i++) {
+		const float *r = x + i * d;
+		float *o = a + i * (d + 1);
+		double s = 0;
+		for (int64_t t = 0; t < d; t++) {
+			s += (double)r[t] * r[t];
+			o[t] = ref ? -2.0f * r[t] : r[t];
+		}
+		o[d] = ref ? (float)s : 1.0f;
+	}
+	return a;
+}
+
 struct rank {
 	float d;
 	int32_t i;
@@ -185,9 +273,8 @@ void knn_finish_row(const float *q, const float *ref, int64_t d, enum sc_knn_met
 }
 
 struct job {
-	const float *ref, *query; /* possibly normalised copies for cosine */
+	const float *ref, *query;   /* augmented rows: [-2y, |y|^2] and [x, 1] */
 	const float *ref0, *query0; /* the original rows for the exact distances */
-	const float *nref_sq;
 	int64_t nref, nq, d;
 	int k, kk, exclude_self;
 	enum sc_knn_metric metric;
@@ -218,22 +305,15 @@ static void *worker(void *arg)
 		memset(hl, 0, sizeof(int) * (size_t)qb);
 		for (int64_t r0 = 0; r0 < j->nref; r0 += RB) {
 			int rb = (int)(j->nref - r0 < RB ? j->nref - r0 : RB);
-			cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, qb, rb, (int)d, -2.0f,
-				    j->query + q0 * d, (int)d, j->ref + r0 * d, (int)d, 0.0f, tile, rb);
+			/* tile = |y|^2 - 2 x.y: the squared distance less |x|^2, in one sgemm */
+			cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, qb, rb, (int)d + 1, 1.0f,
+				    j->query + q0 * (d + 1), (int)d + 1, j->ref + r0 * (d + 1), (int)d + 1,
+				    0.0f, tile, rb);
 			for (int a = 0; a < qb; a++) {
-				const float *c = tile + (int64_t)a * rb;
-				const float *ny = j->nref_sq + r0;
-				float *rv = hv + (int64_t)a * kk;
-				int32_t *ri = hi + (int64_t)a * kk;
 				int64_t self = j->exclude_self ? q0 + a - r0 : -1;
-				float t = hl[a] < kk ? INFINITY : rv[0];
-				for (int b = 0; b < rb; b++) {
-					float v = c[b] + ny[b];
-					if (v < t && b != self) {
-						knn_heap_push(rv, ri, &hl[a], kk, v, (int32_t)(r0 + b));
-						t = hl[a] < kk ? INFINITY : rv[0];
-					}
-				}
+				knn_scan_row(tile + (int64_t)a * rb, rb, (int32_t)r0,
+					     self >= 0 && self < rb ? (int)self : -1, hv + (int64_t)a * kk,
+					     hi + (int64_t)a * kk, &hl[a], kk);
 			}
 		}
 		for (int a = 0; a < qb; a++) {
@@ -290,12 +370,12 @@ int sc_knn_query(const float *ref, int64_t nref, const float *query, int64_t nq,
 		 int exclude_self, enum sc_knn_metric metric, int threads, struct sc_knn *out)
 {
 	struct job j;
-	float *nsq = NULL, *rn = NULL, *qn = NULL;
+	float *ra = NULL, *qa = NULL, *rn = NULL, *qn = NULL;
 	int ret = SC_ENOMEM;
 	int64_t avail = nref - (exclude_self ? 1 : 0);
 	out->idx = NULL;
 	out->dist = NULL;
-	if (d < 1 || d > INT32_MAX || nref > INT32_MAX || nq < 0)
+	if (d < 1 || d >= INT32_MAX || nref > INT32_MAX || nq < 0)
 		return sc_seterr(SC_EUSAGE, "bad kNN input size (%lld x %lld)", (long long)nref,
 				 (long long)d);
 	if (exclude_self && nq != nref)
@@ -305,25 +385,17 @@ int sc_knn_query(const float *ref, int64_t nref, const float *query, int64_t nq,
 				 (long long)avail);
 	if (sc_knn_alloc(out, nq, k) < 0)
 		return SC_ENOMEM;
-	if (metric == SC_KNN_COSINE) {
-		if (!(rn = normalised(ref, nref, d)))
-			goto out;
-		if (query == ref)
-			qn = rn;
-		else if (!(qn = normalised(query, nq, d)))
-			goto out;
-	}
-	if (!(nsq = sc_malloc((size_t)nref, sizeof(float))))
+	if (metric == SC_KNN_COSINE &&
+	    (!(rn = normalised(ref, nref, d)) || !(qn = normalised(query, nq, d))))
 		goto out;
-	const float *r = rn ? rn : ref;
-	for (int64_t i = 0; i < nref; i++) {
-		double s = 0;
-		for (int64_t t = 0; t < d; t++)
-			s += (double)r[i * d + t] * r[i * d + t];
-		nsq[i] = (float)s;
-	}
-	j = (struct job){ .ref = r, .query = qn ? qn : query, .ref0 = ref, .query0 = query,
-			  .nref_sq = nsq, .nref = nref, .nq = nq, .d = d, .k = k,
+	if (!(ra = knn_augment(rn ? rn : ref, nref, d, 1)) ||
+	    !(qa = knn_augment(qn ? qn : query, nq, d, 0)))
+		goto out;
+	free(rn);
+	free(qn);
+	rn = qn = NULL;
+	j = (struct job){ .ref = ra, .query = qa, .ref0 = ref, .query0 = query, .nref = nref,
+			  .nq = nq, .d = d, .k = k,
 			  .kk = (int)(k + MARGIN < avail ? k + MARGIN : avail),
 			  .exclude_self = exclude_self, .metric = metric, .out = out };
 	atomic_init(&j.next, 0);
@@ -332,10 +404,10 @@ int sc_knn_query(const float *ref, int64_t nref, const float *query, int64_t nq,
 		goto out;
 	ret = 0;
 out:
-	if (qn != rn)
-		free(qn);
 	free(rn);
-	free(nsq);
+	free(qn);
+	free(ra);
+	free(qa);
 	if (ret < 0)
 		sc_knn_release(out);
 	return ret;
@@ -358,4 +430,65 @@ int sc_knn_truncate(const struct sc_knn *in, int k, struct sc_knn *out)
 		memcpy(out->dist + i * k, in->dist + i * in->k, sizeof(float) * (size_t)k);
 	}
 	return 0;
+}
+
+struct gemm_job {
+	const float *qa, *ra;
+	int64_t n, d;
+	atomic_llong next;
+	int failed;
+};
+
+static void *gemm_worker(void *arg)
+{
+	struct gemm_job *j = arg;
+	int64_t d = j->d;
+	float *tile = sc_malloc((size_t)QB * RB, sizeof(float));
+	if (!tile) {
+		j->failed = 1;
+		return NULL;
+	}
+	for (;;) {
+		int64_t q0 = (int64_t)atomic_fetch_add(&j->next, QB);
+		if (q0 >= j->n)
+			break;
+		int qb = (int)(j->n - q0 < QB ? j->n - q0 : QB);
+		for (int64_t r0 = 0; r0 < j->n; r0 += RB) {
+			int rb = (int)(j->n - r0 < RB ? j->n - r0 : RB);
+			cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, qb, rb, (int)d + 1, 1.0f,
+				    j->qa + q0 * (d + 1), (int)d + 1, j->ra + r0 * (d + 1), (int)d + 1,
+				    0.0f, tile, rb);
+		}
+	}
+	free(tile);
+	return NULL;
+}
+
+int sc_knn_gemm_baseline(const float *x, int64_t n, int64_t d, int threads, double *seconds,
+			 double *cpu_seconds)
+{
+	struct gemm_job j = { 0 };
+	struct timespec a, b, ca, cb;
+	int ret = SC_ENOMEM;
+	j.qa = knn_augment(x, n, d, 0);
+	j.ra = knn_augment(x, n, d, 1);
+	if (!j.qa || !j.ra)
+		goto out;
+	j.n = n;
+	j.d = d;
+	atomic_init(&j.next, 0);
+	clock_gettime(CLOCK_MONOTONIC, &a);
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ca);
+	knn_run_threads(gemm_worker, &j, threads);
+	clock_gettime(CLOCK_MONOTONIC, &b);
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &cb);
+	if (j.failed)
+		goto out;
+	*seconds = (double)(b.tv_sec - a.tv_sec) + 1e-9 * (double)(b.tv_nsec - a.tv_nsec);
+	*cpu_seconds = (double)(cb.tv_sec - ca.tv_sec) + 1e-9 * (double)(cb.tv_nsec - ca.tv_nsec);
+	ret = 0;
+out:
+	free((void *)j.qa);
+	free((void *)j.ra);
+	return ret;
 }

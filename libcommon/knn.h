@@ -1,6 +1,6 @@
 /* k-nearest-neighbour search: exact (BLAS sgemm tiles with the top-k selection fused into the
- * tile loop) and approximate (an inverted-file search on the same fused kernel, refined by a
- * neighbour-of-neighbour pass; see man1/knn-graph.1 for why).
+ * tile loop) and approximate (an inverted-file search on the same fused kernel, optionally
+ * refined by neighbour-of-neighbour passes; see man1/knn-graph.1 for why).
  *
  * Conventions shared by every function here:
  * - x is row-major n x d float32, borrowed; it must be finite (callers check with
@@ -60,7 +60,7 @@ struct sc_knn_approx_opts {
 	uint64_t seed; /* sampling of the coarse centroids */
 	int64_t lists; /* coarse cells; 0 = automatic (about 4 sqrt(n)) */
 	int probes;    /* cells searched per point; 0 = automatic */
-	int refine;    /* neighbour-of-neighbour passes after the cell search (default 1) */
+	int refine;    /* neighbour-of-neighbour passes after the cell search (default 0) */
 };
 void sc_knn_approx_defaults(struct sc_knn_approx_opts *o);
 int sc_knn_approx(const float *x, int64_t n, int64_t d, int k, enum sc_knn_metric metric,
@@ -70,6 +70,11 @@ int sc_knn_approx(const float *x, int64_t n, int64_t d, int k, enum sc_knn_metri
  * samples >= n): mean over rows of |approx set ∩ exact set| / k. */
 int sc_knn_recall(const float *x, int64_t d, enum sc_knn_metric metric, const struct sc_knn *g,
 		  int64_t samples, uint64_t seed, int threads, double *recall) SC_RESULT_USED;
+
+/* Benchmark aid: the plain sgemm work of an exact search of x (the same tiles and threads, no
+ * top-k), timed in wall and process CPU seconds. */
+int sc_knn_gemm_baseline(const float *x, int64_t n, int64_t d, int threads, double *seconds,
+			 double *cpu_seconds) SC_RESULT_USED;
 
 /* The first k columns of in (k <= in->k) into out (caller-owned). scanpy's n_neighbors=K is
  * sc_knn_truncate(K - 1): scanpy counts the cell itself. */

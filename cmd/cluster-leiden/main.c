@@ -172,21 +172,32 @@ static int column(const char *path, const char *key, int64_t n, int required, ch
 	return rc;
 }
 
+/* JSON text of a string (quotes included), or NULL. */
+static char *json_str(const char *v)
+{
+	cJSON *j = cJSON_CreateString(v);
+	char *t = j ? cJSON_PrintUnformatted(j) : NULL;
+	cJSON_Delete(j);
+	return t;
+}
+
 static int write_cells(struct sc_stream *s, char **names, const int32_t *memb, int64_t n,
 		       const char *key)
 {
-	cJSON *r = NULL;
-	int rc = 0;
+	char *k = json_str(key), *nm = NULL;
+	int rc = k ? 0 : SC_ENOMEM;
 	for (int64_t i = 0; i < n && rc == 0; i++) {
-		r = cJSON_CreateObject();
-		if (names && names[i])
-			cJSON_AddStringToObject(r, "obs_name", names[i]);
-		else
-			cJSON_AddNumberToObject(r, "row", (double)i);
-		cJSON_AddNumberToObject(r, key, memb[i]);
-		rc = sc_jsonl_write(s, r);
-		cJSON_Delete(r);
+		if (names && names[i]) {
+			if (!(nm = json_str(names[i])))
+				rc = SC_ENOMEM;
+			else
+				rc = sc_printf(s, "{\"obs_name\":%s,%s:%d}\n", nm, k, memb[i]);
+			free(nm);
+		} else {
+			rc = sc_printf(s, "{\"row\":%lld,%s:%d}\n", (long long)i, k, memb[i]);
+		}
 	}
+	free(k);
 	return rc;
 }
 

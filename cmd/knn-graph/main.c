@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "graph_io.h"
 #include "knn.h"
@@ -16,28 +17,30 @@ static void usage(FILE *fp)
 {
 	fprintf(fp,
 		"usage: knn-graph [-k K | --scanpy-k K] [--metric euclidean|cosine]\n"
-		"                 [--exact | --approx] [--recall-check N] [--seed S]\n"
+		"                 [--exact | --approx] [--recall-check N] [--seed S] [--probes P]\n"
 		"                 [--graph umap|gauss|binary] [--knn-out FILE] [--tsv]\n"
 		"                 [-j N] [-z] [-o FILE] [FILE|-]\n"
 		"  -k K              neighbours per cell, the cell itself excluded (default 15)\n"
 		"  --scanpy-k K      scanpy's n_neighbors=K, which counts the cell: -k K-1\n"
 		"  --metric M        euclidean (default) or cosine\n"
 		"  --exact, --approx search mode (default: exact up to 200000 cells)\n"
+		"  --probes P        approx: lists searched per list (default 16; more = better)\n"
 		"  --recall-check N  check N sampled rows against exact search (stderr, header)\n"
 		"  --graph KIND      write the connectivity graph (SCCSR1) instead of the kNN\n"
 		"  --knn-out FILE    with --graph, also write the kNN stream to FILE\n"
+		"  --gemm-baseline   also time plain sgemm on the same tiles (benchmarks)\n"
 		"  --tsv             text output: kNN indices per row, or graph i j w\n"
 		"  -j N              threads (0 = all cores)   --seed S  approximate search seed\n"
 		"  -o FILE           output (default stdout); -z compresses with zstd\n"
 		"  -q, -v, --progress, --version, -h\n");
 }
 
-enum { O_SCANPY = SC_OPT_FIRST_PRIVATE, O_METRIC, O_EXACT, O_APPROX, O_RECALL, O_GRAPH, O_KNNOUT, O_TSV };
+enum { O_SCANPY = SC_OPT_FIRST_PRIVATE, O_METRIC, O_EXACT, O_APPROX, O_RECALL, O_GRAPH, O_KNNOUT, O_TSV, O_GEMM, O_PROBES };
 
 struct opts {
-	long long k, recall, seed, threads;
+	long long k, recall, seed, threads, probes;
 	int mode; /* 0 auto, 1 exact, 2 approx */
-	int graph, z, tsv;
+	int graph, z, tsv, gemm;
 	enum sc_knn_metric metric;
 	enum sc_conn_kind kind;
 	const char *in, *out, *knn_out;
@@ -54,6 +57,8 @@ static int parse_opts(int argc, char **argv, struct opts *o, int *exit_now)
 		{ "graph", required_argument, NULL, O_GRAPH },
 		{ "knn-out", required_argument, NULL, O_KNNOUT },
 		{ "tsv", no_argument, NULL, O_TSV },
+		{ "gemm-baseline", no_argument, NULL, O_GEMM },
+		{ "probes", required_argument, NULL, O_PROBES },
 		{ "seed", required_argument, NULL, SC_OPT_SEED },
 		{ "threads", required_argument, NULL, 'j' },
 		{ "output", required_argument, NULL, 'o' },
@@ -81,6 +86,8 @@ static int parse_opts(int argc, char **argv, struct opts *o, int *exit_now)
 		case O_GRAPH: rc = sc_conn_kind_parse(optarg, &o->kind); o->graph = 1; break;
 		case O_KNNOUT: o->knn_out = optarg; break;
 		case O_TSV: o->tsv = 1; break;
+		case O_GEMM: o->gemm = 1; break;
+		case O_PROBES: rc = sc_parse_long("--probes", optarg, 1, 100000, &o->probes); break;
 		case SC_OPT_SEED: rc = sc_parse_long("--seed", optarg, 0, INT64_MAX, &o->seed); break;
 		default: return sc_seterr(SC_EUSAGE, "unknown option");
 		}
@@ -123,6 +130,22 @@ static int load(struct opts *o, struct sc_stream *in, struct sc_matrix *m)
 	return 0;
 }
 
+/* --gemm-baseline: the search's rate against plain sgemm on the same tiles, on stderr. */
+static int gemm_report(const struct sc_matrix *m, int threads, double search_s, double search_cpu,
+		       int approx)
+{
+	double s, cs, flops = 2.0 * (double)m->rows * (double)m->rows * (double)(m->cols + 1);
+	if (sc_knn_gemm_baseline(m->data, m->rows, m->cols, threads, &s, &cs) < 0)
+		return SC_ENOMEM;
+	fprintf(stderr, "knn-graph: %s search %.3f s wall, %.3f s cpu (%.1f GFLOP/s wall, %.1f per cpu-s); "
+		"plain sgemm on the same tiles %.3f s wall, %.3f s cpu (%.1f GFLOP/s wall, %.1f per cpu-s); "
+		"search at %.0f%% of sgemm (wall), %.0f%% (cpu)\n",
+		approx ? "approximate" : "exact", search_s, search_cpu, flops / search_s / 1e9,
+		flops / search_cpu / 1e9, s, cs, flops / s / 1e9, flops / cs / 1e9, 100 * s / search_s,
+		100 * cs / search_cpu);
+	return 0;
+}
+
 static cJSON *header(const struct opts *o, int approx, double recall)
 {
 	cJSON *h = cJSON_CreateObject();
@@ -151,7 +174,8 @@ int main(int argc, char **argv)
 	struct sc_csr conn = SC_CSR_INIT;
 	struct sc_knn_approx_opts ao;
 	cJSON *h = NULL;
-	double recall = 0, t0 = sc_now();
+	double recall = 0, t0;
+	clock_t c0;
 	int exit_now = 0, ret = SC_EXIT_INPUT, threads, approx, rc;
 
 	sc_prog_init(argv[0]);
@@ -170,14 +194,20 @@ int main(int argc, char **argv)
 	if (load(&o, in, &m) < 0)
 		goto fail;
 	approx = o.mode == 2 || (o.mode == 0 && m.rows > SC_KNN_AUTO_APPROX_N);
+	t0 = sc_now();
+	c0 = clock();
 	sc_knn_approx_defaults(&ao);
 	ao.seed = (uint64_t)o.seed;
+	ao.probes = (int)o.probes;
 	rc = approx ? sc_knn_approx(m.data, m.rows, m.cols, (int)o.k, o.metric, &ao, threads, &g)
 		    : sc_knn_exact(m.data, m.rows, m.cols, (int)o.k, o.metric, threads, &g);
 	if (rc < 0)
 		goto fail;
-	sc_log(2, "knn-graph: %s search of %lld x %lld, k = %lld: %.3f s", approx ? "approximate" : "exact",
-	       (long long)m.rows, (long long)m.cols, o.k, sc_now() - t0);
+	t0 = sc_now() - t0;
+	sc_log(2, "%s search of %lld x %lld, k = %lld: %.3f s", approx ? "approximate" : "exact",
+	       (long long)m.rows, (long long)m.cols, o.k, t0);
+	if (o.gemm && gemm_report(&m, threads, t0, (double)(clock() - c0) / CLOCKS_PER_SEC, approx) < 0)
+		goto fail;
 	if (o.recall) {
 		if (sc_knn_recall(m.data, m.cols, o.metric, &g, o.recall, (uint64_t)o.seed + 1, threads,
 				  &recall) < 0)

@@ -181,6 +181,30 @@ static void test_approx(void)
 	   "approximate recall@10 on 500 sampled rows >= 0.9 (%.4f)", rec);
 	ok(sc_knn_recall(x, d, SC_KNN_EUCLIDEAN, &a, n, 1, 2, &rec_all) == 0 && rec_all >= 0.9,
 	   "recall on all rows >= 0.9 (%.4f)", rec_all);
+	{
+		struct sc_knn c = SC_KNN_INIT, e = SC_KNN_INIT;
+		double rr = 0;
+		o.refine = 1;
+		o.probes = 2;
+		ok(sc_knn_approx(x, n, d, 10, SC_KNN_EUCLIDEAN, &o, 1, &c) == 0 &&
+		   sc_knn_approx(x, n, d, 10, SC_KNN_EUCLIDEAN, &o, 2, &e) == 0 &&
+		   memcmp(c.idx, e.idx, sizeof(int32_t) * (size_t)(n * 10)) == 0,
+		   "refined search identical for 1 and 2 threads");
+		double r0 = 0;
+		o.refine = 0;
+		sc_knn_release(&e);
+		ok(sc_knn_approx(x, n, d, 10, SC_KNN_EUCLIDEAN, &o, 2, &e) == 0 &&
+		   sc_knn_recall(x, d, SC_KNN_EUCLIDEAN, &c, n, 1, 2, &rr) == 0 &&
+		   sc_knn_recall(x, d, SC_KNN_EUCLIDEAN, &e, n, 1, 2, &r0) == 0 && rr > r0,
+		   "2 probes: refinement raises recall (%.4f -> %.4f)", r0, rr);
+		int never_worse = 1;
+		for (int64_t i = 0; i < n * 10; i++)
+			never_worse &= c.dist[i] <= e.dist[i];
+		ok(never_worse, "refinement never lengthens the j-th neighbour distance");
+		sc_knn_release(&c);
+		sc_knn_release(&e);
+		o.refine = 0;
+	}
 	int sorted = 1;
 	for (int64_t i = 0; i < n; i++)
 		for (int j = 0; j < 10; j++)
