@@ -8,6 +8,7 @@
 #include "graph_conn.h"
 #include "isolated.h"
 #include "kbet.h"
+#include "kmeans.h"
 #include "leiden.h"
 #include "lisi.h"
 #include "pcr.h"
@@ -195,7 +196,7 @@ static int largest_k(const struct run *r)
 {
 	const unsigned char *w = r->o->want;
 	int k = 0, scib = r->o->flavor == SC_SCIB_FLAVOR_SCIB;
-	if (!r->in->graph && (w[SC_M_NMI] || w[SC_M_ARI] || w[SC_M_ISO_F1] || w[SC_M_CZ_ARI] ||
+	if (!r->in->graph && ((scib && (w[SC_M_NMI] || w[SC_M_ARI])) || w[SC_M_ISO_F1] || w[SC_M_CZ_ARI] ||
 			      w[SC_M_CZ_NMI] || (scib && (w[SC_M_CLISI] || w[SC_M_ILISI] ||
 							  w[SC_M_GRAPH_CONN]))))
 		k = 14;
@@ -278,18 +279,22 @@ static int leiden_sweep(struct run *r, int *best)
 	return 0;
 }
 
-static int run_nmi_ari(struct run *r, int best)
+static int run_nmi_ari(struct run *r, int best, const int32_t *km)
 {
 	const struct sc_scib_input *in = r->in;
 	struct sc_partition_scores ps;
-	const int32_t *part = in->clusters ? in->clusters : r->parts + (size_t)best * (size_t)in->n;
+	const int32_t *part = in->clusters ? in->clusters
+			      : km        ? km
+					  : r->parts + (size_t)best * (size_t)in->n;
 	int ret = sc_partition_compare(in->label, part, in->n, &ps);
 	cJSON *p = NULL;
 	if (ret < 0)
 		return ret;
 	if (in->clusters)
 		p = pstr(p, "clustering", "given");
-	else {
+	else if (km) {
+		p = pstr(p, "clustering", "kmeans (k-means++, k = number of labels, seed 0)");
+	} else {
 		p = pstr(p, "clustering", "leiden optimal resolution");
 		p = pnum(p, "resolution", 2.0 * (best + 1) / 10.0);
 	}
@@ -412,13 +417,24 @@ out:
 
 static int run_clustering(struct run *r)
 {
+	const struct sc_scib_input *in = r->in;
 	const unsigned char *w = r->o->want;
-	int best = 0, ret = 0;
-	if (w[SC_M_ISO_F1] || ((w[SC_M_NMI] || w[SC_M_ARI]) && !r->in->clusters))
+	int best = 0, ret = 0, sm = r->o->flavor == SC_SCIB_FLAVOR_SCIB_METRICS;
+	int want = w[SC_M_NMI] || w[SC_M_ARI];
+	int32_t *km = NULL;
+	double inertia;
+	if (w[SC_M_ISO_F1] || (want && !in->clusters && !sm))
 		if ((ret = leiden_sweep(r, &best)) < 0)
 			return ret;
-	if (w[SC_M_NMI] || w[SC_M_ARI])
-		ret = run_nmi_ari(r, best);
+	if (want && !in->clusters && sm) { /* scib-metrics' default: KMeans, k = #labels */
+		if (!(km = sc_malloc((size_t)in->n, sizeof(int32_t))))
+			return SC_ENOMEM;
+		ret = sc_kmeans(in->x, in->n, in->d, in->n_labels, 300, 0, r->o->threads, km, &inertia);
+		lap(r, "kmeans");
+	}
+	if (ret == 0 && want)
+		ret = run_nmi_ari(r, best, km);
+	free(km);
 	return ret;
 }
 

@@ -11,7 +11,9 @@
  *   - BRAS (scib-metrics bras: cosine distance, b = mean distance to the cells of the same
  *     label in other batches).
  * Singleton classes give s = 0 (sklearn's 0/0 rule). Distances come from float32 dot
- * products (sgemm) with float64 norms and float64 sums. */
+ * products (sgemm over block pairs I <= J: each tile feeds its rows and, transposed, its
+ * columns) with float64 norms; tile sums are added in 64-bit fixed point, which is
+ * associative, so the result is the same for any thread count. */
 #ifndef SILHOUETTE_H
 #define SILHOUETTE_H
 

@@ -4,7 +4,8 @@
 # 100,000 and 500,000 cells (20 types, 4 batches), then the czbenchmarks preset at 100,000.
 # Prints total time and peak memory, the time of every part, and the silhouette pass's
 # GFLOP/s against plain sgemm on the same tiles in the same run.
-# SCBENCH_SCIB_SIZES="100000" limits the sizes.
+# SCBENCH_SCIB_SIZES sets the sizes (default "100000 500000"; the 500,000-cell run takes tens
+# of minutes on 2 cores).
 set -eu
 . "$(dirname "$0")/lib.sh"
 B=${SCBENCH_BIN:-$(dirname "$0")/../../bin}

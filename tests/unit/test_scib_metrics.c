@@ -12,6 +12,7 @@
 #include "graph_tsv.h"
 #include "isolated.h"
 #include "kbet.h"
+#include "kmeans.h"
 #include "lisi.h"
 #include "pcr.h"
 #include "sc_stream.h"
@@ -191,6 +192,38 @@ static struct sc_stream *text(const char *s)
 	return sc_open(tmp_path, "r");
 }
 
+static void kmeans_cases(void)
+{
+	/* three tight blobs far apart in 2-D: k-means++ and Lloyd must recover them */
+	int64_t n = 90;
+	float x[180];
+	int32_t lab[90], truth[90];
+	for (int64_t i = 0; i < n; i++) {
+		truth[i] = (int32_t)(i % 3);
+		x[2 * i] = (float)(truth[i] * 100) + (float)(i % 7) * 0.1f;
+		x[2 * i + 1] = (float)(truth[i] == 1 ? 50 : 0) + (float)(i % 5) * 0.1f;
+	}
+	double inertia;
+	ok(sc_kmeans(x, n, 2, 3, 300, 0, 2, lab, &inertia) == 0, "kmeans ran");
+	int same = 1;
+	for (int64_t i = 0; i < n; i++)
+		for (int64_t j = 0; j < n; j++)
+			same &= (lab[i] == lab[j]) == (truth[i] == truth[j]);
+	ok(same, "three separated blobs recovered exactly");
+	double want = 0, cx[3] = { 0 }, cy[3] = { 0 };
+	for (int64_t i = 0; i < n; i++) {
+		cx[truth[i]] += x[2 * i] / 30.0;
+		cy[truth[i]] += x[2 * i + 1] / 30.0;
+	}
+	for (int64_t i = 0; i < n; i++)
+		want += pow(x[2 * i] - cx[truth[i]], 2) + pow(x[2 * i + 1] - cy[truth[i]], 2);
+	is_near(inertia, want, 0.05, "inertia = within-cluster sum of squares (float32 distances)");
+	int32_t lab1[90];
+	ok(sc_kmeans(x, n, 2, 3, 300, 0, 1, lab1, &inertia) == 0 && memcmp(lab, lab1, sizeof lab) == 0,
+	   "same labels with 1 and 2 threads");
+	ok(sc_kmeans(x, n, 2, 91, 300, 0, 1, lab1, &inertia) < 0, "k > n refused");
+}
+
 static void reader_cases(void)
 {
 	int fd = mkstemp(tmp_path);
@@ -231,6 +264,7 @@ int main(void)
 	pcr_cases();
 	isolated_cases();
 	entropy_aggregate_cases();
+	kmeans_cases();
 	reader_cases();
 	return tap_done();
 }
