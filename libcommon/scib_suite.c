@@ -107,7 +107,11 @@ static void lap(struct run *r, const char *what)
 }
 
 /* Emit one record; params is consumed. */
-static int put(struct run *r, int id, double v, const char *reason, cJSON *params)
+/* Emit one record. params: the settings that define the metric (records are joined on
+ * them); details: what the computation found (chosen resolution, counts), kept apart so a
+ * changed outcome never looks like a different metric. Takes ownership of both. */
+static int put_d(struct run *r, int id, double v, const char *reason, cJSON *params,
+		 cJSON *details)
 {
 	struct sc_metric_ctx mc = { MT[id].task, r->o->dataset, r->o->model, r->flavor };
 	cJSON *rec = sc_metric_new(&mc, MT[id].name, v, isfinite(v) ? NULL : reason);
@@ -115,11 +119,19 @@ static int put(struct run *r, int id, double v, const char *reason, cJSON *param
 	r->done[id] = 1;
 	if (!rec) {
 		cJSON_Delete(params);
+		cJSON_Delete(details);
 		return sc_seterr(SC_ENOMEM, "out of memory for a record");
 	}
 	if (params)
 		cJSON_AddItemToObject(rec, "params", params);
+	if (details)
+		cJSON_AddItemToObject(rec, "details", details);
 	return r->emit(r->ctx, rec);
+}
+
+static int put(struct run *r, int id, double v, const char *reason, cJSON *params)
+{
+	return put_d(r, id, v, reason, params, NULL);
 }
 
 static cJSON *pnum(cJSON *p, const char *k, double v)
@@ -287,7 +299,7 @@ static int run_nmi_ari(struct run *r, int best, const int32_t *km)
 			      : km        ? km
 					  : r->parts + (size_t)best * (size_t)in->n;
 	int ret = sc_partition_compare(in->label, part, in->n, &ps);
-	cJSON *p = NULL;
+	cJSON *p = NULL, *d = NULL;
 	if (ret < 0)
 		return ret;
 	if (in->clusters)
@@ -296,20 +308,25 @@ static int run_nmi_ari(struct run *r, int best, const int32_t *km)
 		p = pstr(p, "clustering", "kmeans (k-means++, k = number of labels, seed 0)");
 	} else {
 		p = pstr(p, "clustering", "leiden optimal resolution");
-		p = pnum(p, "resolution", 2.0 * (best + 1) / 10.0);
+		d = pnum(d, "resolution", 2.0 * (best + 1) / 10.0);
 	}
-	p = pnum(p, "n_clusters", (double)ps.n_b);
-	cJSON *p2 = cJSON_Duplicate(p, 1);
-	if (r->o->want[SC_M_NMI] && (ret = put(r, SC_M_NMI, ps.nmi, "nmi undefined", p)) != 0) {
+	d = pnum(d, "n_clusters", (double)ps.n_b);
+	cJSON *p2 = cJSON_Duplicate(p, 1), *d2 = cJSON_Duplicate(d, 1);
+	if (r->o->want[SC_M_NMI] &&
+	    (ret = put_d(r, SC_M_NMI, ps.nmi, "nmi undefined", p, d)) != 0) {
 		cJSON_Delete(p2);
+		cJSON_Delete(d2);
 		return ret;
 	}
-	if (!r->o->want[SC_M_NMI])
+	if (!r->o->want[SC_M_NMI]) {
 		cJSON_Delete(p);
+		cJSON_Delete(d);
+	}
 	double ari = r->o->flavor == SC_SCIB_FLAVOR_SCIB ? ps.ari_scib : ps.ari;
 	if (r->o->want[SC_M_ARI])
-		return put(r, SC_M_ARI, ari, "both partitions trivial (scib ARI is 0/0)", p2);
+		return put_d(r, SC_M_ARI, ari, "both partitions trivial (scib ARI is 0/0)", p2, d2);
 	cJSON_Delete(p2);
+	cJSON_Delete(d2);
 	return 0;
 }
 
@@ -339,7 +356,7 @@ static int run_isolated(struct run *r)
 	}
 	if (w[SC_M_ISO_ASW]) {
 		double v = niso ? sc_isolated_asw(r->sil.s_label, in->label, in->n_labels, in->n, iso) : NAN;
-		if ((ret = put(r, SC_M_ISO_ASW, v, why, pnum(NULL, "n_isolated", niso))) != 0)
+		if ((ret = put_d(r, SC_M_ISO_ASW, v, why, NULL, pnum(NULL, "n_isolated", niso))) != 0)
 			goto out;
 	}
 	if (w[SC_M_ISO_F1]) {
@@ -356,7 +373,8 @@ static int run_isolated(struct run *r)
 			}
 			tot += best;
 		}
-		ret = put(r, SC_M_ISO_F1, niso ? tot / niso : NAN, why, pnum(NULL, "n_isolated", niso));
+		ret = put_d(r, SC_M_ISO_F1, niso ? tot / niso : NAN, why, NULL,
+			    pnum(NULL, "n_isolated", niso));
 	}
 out:
 	free(iso);
@@ -484,10 +502,11 @@ static int run_kbet(struct run *r)
 		int32_t scored = 0;
 		for (int32_t l = 0; l < in->n_labels; l++)
 			scored += !isnan(per[l]);
-		cJSON *p = pnum(pnum(pnum(NULL, "n_neighbors", 50), "alpha", 0.05), "labels_scored", scored);
+		cJSON *p = pnum(pnum(NULL, "n_neighbors", 50), "alpha", 0.05);
 		p = pstr(p, "estimate", "all-cells rejection rate (expected value of R kBET)");
 		lap(r, "kbet");
-		ret = put(r, SC_M_KBET, v, "every label skipped (fewer than 11 cells or one batch)", p);
+		ret = put_d(r, SC_M_KBET, v, "every label skipped (fewer than 11 cells or one batch)", p,
+			    pnum(NULL, "labels_scored", scored));
 	}
 	free(per);
 	return ret;
@@ -515,9 +534,9 @@ static int run_batch(struct run *r)
 			v = sc_silhouette_batch_score(id == SC_M_BRAS ? r->sil.s_bras : r->sil.s_batch,
 						      in->label, in->n_labels, in->batch, in->n_batches,
 						      in->n, 1, &kept);
-			ret = put(r, id, v, "every label has one batch or as many batches as cells",
-				  pnum(pstr(NULL, "metric", id == SC_M_BRAS ? "cosine" : "euclidean"),
-				       "labels_scored", kept));
+			ret = put_d(r, id, v, "every label has one batch or as many batches as cells",
+				    pstr(NULL, "metric", id == SC_M_BRAS ? "cosine" : "euclidean"),
+				    pnum(NULL, "labels_scored", kept));
 			break;
 		case SC_M_ILISI:
 			ret = run_lisi(r, SC_M_ILISI, in->batch, in->n_batches);
@@ -603,12 +622,22 @@ static int run_aggregates(struct run *r)
 				if (isfinite(r->val[ids[i]]))
 					cJSON_AddItemToArray(arr, cJSON_CreateString(MT[ids[i]].name));
 		}
-		cJSON_AddItemToObject(p, "metrics", arr);
+		/* which metrics entered depends on which were defined: an outcome, not a setting */
 		if (a == 2) {
 			cJSON_AddNumberToObject(p, "w_bio", wt.bio);
 			cJSON_AddNumberToObject(p, "w_batch", wt.batch);
+			cJSON_AddItemToObject(rec, "params", p);
+		} else {
+			cJSON_Delete(p);
 		}
-		cJSON_AddItemToObject(rec, "params", p);
+		p = cJSON_CreateObject();
+		if (!p) {
+			cJSON_Delete(rec);
+			cJSON_Delete(arr);
+			return SC_ENOMEM;
+		}
+		cJSON_AddItemToObject(p, "metrics", arr);
+		cJSON_AddItemToObject(rec, "details", p);
 		if ((ret = r->emit(r->ctx, rec)) != 0)
 			return ret;
 	}

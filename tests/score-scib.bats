@@ -291,3 +291,14 @@ sim() {
 		--metrics asw_label -"
 	assert_output --partial '"metric":"asw_label","value":0.7572139'
 }
+
+@test "outcomes go in details, settings in params (gates join on params)" {
+	sc-simulate -n 400 -d 8 --types 4 --batches 2 --seed 2 -o "$T/x" --obs-out "$T/o.jsonl"
+	run -0 score-scib --obs "$T/o.jsonl" --label-key cell_type --batch-key batch -o "$T/m.jsonl" "$T/x"
+	[ "$(jq -r 'select(.metric=="nmi") | .params.clustering' "$T/m.jsonl")" = "leiden optimal resolution" ]
+	[ "$(jq 'select(.metric=="nmi") | .details.resolution > 0' "$T/m.jsonl")" = true ]
+	[ "$(jq 'select(.metric=="nmi") | .params | has("resolution") or has("n_clusters")' "$T/m.jsonl")" = false ]
+	[ "$(jq 'select(.metric=="kbet") | .details.labels_scored' "$T/m.jsonl")" -ge 1 ]
+	[ "$(jq -c 'select(.metric=="total") | .params' "$T/m.jsonl")" = '{"w_bio":0.6,"w_batch":0.4}' ]
+	[ "$(jq 'select(.metric=="bio_conservation") | .details.metrics | length' "$T/m.jsonl")" -ge 3 ]
+}
