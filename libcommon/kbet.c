@@ -371,6 +371,31 @@ static int diffusion_nn(const struct lgraph *lg, int64_t k0, int64_t kk, int thr
 	return 1;
 }
 
+/* The several-components case as scib runs it: the diffusion neighbours come from the
+ * sub-subgraph of the kept components, in its own 0-based numbering, and scib writes them
+ * unmapped into the rows of the kept cells in the label's numbering. R therefore reads each
+ * neighbour index j as the label's j-th cell (cells after the first dropped one are shifted).
+ * Dropped cells keep all-NA rows: R tests them too, with the cell alone as its neighbourhood. */
+static int kbet_scib_subsub(const int32_t *nb, const int32_t *cells, int64_t ng, int64_t kk,
+			    const int32_t *batch, const double *freq, int32_t n_batches, int64_t k0,
+			    double alpha, const int32_t *loc, int32_t *bat, unsigned char *tested,
+			    double *rate)
+{
+	int32_t *nb2 = sc_malloc((size_t)ng, (size_t)(kk > 0 ? kk : 1) * sizeof(int32_t));
+	if (!nb2)
+		return SC_ENOMEM;
+	for (int64_t p = 0; p < ng; p++) {
+		int32_t a = loc[cells[p]];
+		bat[p] = batch[cells[p]];
+		tested[p] = 1;
+		for (int64_t q = 0; q < kk; q++)
+			nb2[p * kk + q] = a >= 0 ? nb[(int64_t)a * kk + q] : -1;
+	}
+	*rate = sc_kbet_rejection(nb2, ng, kk, bat, freq, n_batches, k0, alpha, tested);
+	free(nb2);
+	return 0;
+}
+
 /* One label: its rejection rate (NaN when skipped). */
 static int kbet_label(const struct sc_csr *g, const int32_t *cells, int64_t ng,
 		      const int32_t *comp, const int64_t *csize, const int32_t *batch,
@@ -426,11 +451,16 @@ static int kbet_label(const struct sc_csr *g, const int32_t *cells, int64_t ng,
 		ret = 0;
 		goto out;
 	}
-	for (int64_t a = 0; a < m; a++) {
-		bat[a] = batch[used[a]];
-		tested[a] = 1;
+	if (single) {
+		for (int64_t a = 0; a < m; a++) {
+			bat[a] = batch[used[a]];
+			tested[a] = 1;
+		}
+		*rate = sc_kbet_rejection(nb, m, k0 - 1, bat, freq, n_batches, k0, alpha, tested);
+		goto out;
 	}
-	*rate = sc_kbet_rejection(nb, m, k0 - 1, bat, freq, n_batches, k0, alpha, tested);
+	ret = kbet_scib_subsub(nb, cells, ng, k0 - 1, batch, freq, n_batches, k0, alpha, loc, bat,
+			       tested, rate);
 out:
 	for (int64_t a = 0; used && a < ng && a < m; a++)
 		loc[used[a]] = -1;

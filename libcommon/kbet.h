@@ -10,6 +10,9 @@
  * counts against k0 times the label's batch frequencies, rejected when p < alpha.
  * R kBET averages the rejection over 100 random 10 % samples; its expected value is the
  * rejection rate over all tested cells, which is what is computed here.
+ * With several components scib's quirk is kept: the diffusion neighbours of the kept cells
+ * are in the kept cells' own numbering and R reads them as the label's numbering (index j =
+ * the label's j-th cell), and the dropped cells are tested with only themselves.
  * Score = 1 - mean over labels of the rejection rates (NaN labels skipped). */
 #ifndef KBET_H
 #define KBET_H

@@ -94,8 +94,12 @@ check_full() {
 	done
 }
 
-@test "score-scib: kang kBET matches R kBET" {
-	skip "known deviation: 0.038 here vs 0.289 from scib/R kBET on kang (see CAVEATS in score-scib.1)"
+@test "score-scib: kang kBET matches R kBET (several-component labels, scib's index shift)" {
+	need_shared
+	need_jq
+	extract kang
+	run -0 score-scib --metrics kbet --obs "$O" --label-key "$L" --batch-key "$B" -o "$T/k.jsonl" "$E"
+	near "$(val "$T/k.jsonl" kbet)" "$(golden kang kbet_embed)" 0.1
 }
 
 @test "score-scib: isolated labels undefined when every label is in every batch (null + reason)" {

@@ -126,6 +126,42 @@ static void kbet_cases(void)
 		"mixed neighbourhoods: chi2 = 0, never rejected");
 }
 
+/* scib's several-components quirk on a hand-checkable label of 33 cells, k0 = 10: cell 0 is
+ * isolated (dropped), cells 1..32 form a complete graph with self-loops (all diffusion weights
+ * equal, exactly 3/32, so the 9 neighbours are the 9 lowest other kept indices). Batches by
+ * label position: 0..8 -> 0, 9 -> 1, 10..17 -> 0, 18..32 -> 1 (17 : 16).
+ * Mapped correctly, the batch-1 cells 18..32 see positions 1..9 (8 + 1) plus themselves, 8 of
+ * 10 in batch 0 (chi2 3.25, kept): rejection 17/32. scib hands the kept cells' own indices to
+ * R, which reads local j as position j: they see positions 0..8, all batch 0, and are rejected;
+ * only cell 9 (positions 0..8 minus 8, plus 9) keeps 8 : 2; the dropped cell is tested alone
+ * and rejected: 32/33. */
+static void kbet_components_case(void)
+{
+	enum { N = 33, K = 32 };
+	static int64_t ptr[N + 1];
+	static int32_t ind[K * K];
+	static float w[K * K];
+	int32_t lab[N], bat[N];
+	int64_t e = 0;
+	ptr[0] = ptr[1] = 0;
+	for (int i = 1; i < N; i++) {
+		for (int j = 1; j < N; j++) {
+			ind[e] = j;
+			w[e++] = 1;
+		}
+		ptr[i + 1] = e;
+	}
+	for (int i = 0; i < N; i++) {
+		lab[i] = 0;
+		bat[i] = i == 9 || i >= 18;
+	}
+	struct sc_csr g = { N, N, e, ptr, ind, w };
+	double per[1], sc;
+	ok(sc_kbet_scib(&g, lab, 1, bat, 2, 0.05, 1, per, &sc) == 0, "kbet on two components");
+	is_near(per[0], 32.0 / 33.0, 1e-15, "scib's unmapped sub-subgraph indices: rejection 32/33");
+	is_near(sc, 1.0 / 33.0, 1e-15, "score 1 - 32/33");
+}
+
 static void pcr_cases(void)
 {
 	/* 1-D: batch a at {0, 2}, batch b at {10, 12}: between 100*4/4.., R^2 = SSB / SST */
@@ -261,6 +297,7 @@ int main(void)
 	lisi_cases();
 	graph_cases();
 	kbet_cases();
+	kbet_components_case();
 	pcr_cases();
 	isolated_cases();
 	entropy_aggregate_cases();
