@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "corr.h"
+#include "jsonl_column.h"
 #include "np_random.h"
 #include "pca_baseline.h"
 #include "sc_alloc.h"
@@ -221,52 +222,6 @@ out:
 	return ret;
 }
 
-/* obs_name of every record */
-static int read_obs_names(struct sc_stream *s, char ***names, int64_t *n)
-{
-	struct sc_jsonl rd;
-	cJSON *rec = NULL;
-	char **v = NULL;
-	int64_t cnt = 0, cap = 0;
-	int rc, ret = SC_ENOMEM;
-	sc_jsonl_init(&rd, s);
-	while ((rc = sc_jsonl_next(&rd, &rec)) == 1) {
-		const char *nm = sc_json_get_string(rec, "obs_name");
-		if (!nm) {
-			ret = sc_seterr(SC_EINPUT, "%s line %ld: no string \"obs_name\"",
-					sc_stream_name(s), rd.lineno);
-			goto out;
-		}
-		if (cnt == cap) {
-			int64_t nc = cap ? 2 * cap : 1024;
-			char **nv = sc_realloc(v, (size_t)nc, sizeof(*v));
-			if (!nv)
-				goto out;
-			v = nv;
-			cap = nc;
-		}
-		if (!(v[cnt] = sc_strdup(nm)))
-			goto out;
-		cnt++;
-		cJSON_Delete(rec);
-		rec = NULL;
-	}
-	if (rc < 0) {
-		ret = rc;
-		goto out;
-	}
-	*names = v;
-	*n = cnt;
-	v = NULL;
-	cnt = 0;
-	ret = 0;
-out:
-	cJSON_Delete(rec);
-	sc_var_names_free(v, cnt);
-	sc_jsonl_release(&rd);
-	return ret;
-}
-
 int sc_perturb_czb_run(struct sc_stream *pred, struct sc_stream *obs, struct sc_stream *var,
 		       struct sc_stream *de, struct sc_stream *cmap, int difference, uint32_t seed,
 		       const struct sc_metric_ctx *ctx, struct sc_stream *out)
@@ -278,7 +233,7 @@ int sc_perturb_czb_run(struct sc_stream *pred, struct sc_stream *obs, struct sc_
 	int64_t nc = 0, ng = 0, nres = 0, bad;
 	int ret;
 
-	if ((ret = read_obs_names(obs, &cells, &nc)) < 0 ||
+	if ((ret = sc_jsonl_names_read(obs, "obs_name", &cells, &nc)) < 0 ||
 	    (ret = sc_var_names_read(var, &genes, &ng)) < 0 || (ret = sc_tsv_read(de, &D)) < 0 ||
 	    (ret = sc_tsv_read(cmap, &C)) < 0 || (ret = sc_mat_read(pred, &P)) < 0)
 		goto out;
