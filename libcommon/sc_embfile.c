@@ -11,6 +11,7 @@
 
 #include "sc_alloc.h"
 #include "sc_embfile.h"
+#include "sc_h5ad.h"
 #include "sc_json.h"
 #include "sc_matrix.h"
 
@@ -343,220 +344,17 @@ void sc_embfile_names_free(char **names, int64_t n)
 	free(names);
 }
 
-/* Read a 1-D string dataset into a new array of n strings. */
-static int read_strings(hid_t did, char ***out, int64_t n)
-{
-	hid_t ft = -1, mt = -1, sp = -1;
-	char **names = NULL, **v = NULL, *fixed = NULL;
-	size_t sz = 0;
-	int rc = SC_EINPUT;
-	if ((ft = H5Dget_type(did)) < 0 || H5Tget_class(ft) != H5T_STRING) {
-		sc_seterr(SC_EINPUT, "the obs index is not a string dataset");
-		goto out;
-	}
-	rc = SC_ENOMEM;
-	if (!(names = sc_calloc((size_t)n + 1, sizeof *names)) || (mt = H5Tcopy(H5T_C_S1)) < 0 ||
-	    H5Tset_cset(mt, H5Tget_cset(ft)) < 0)
-		goto out;
-	if (H5Tis_variable_str(ft) > 0) {
-		if (!(v = sc_calloc((size_t)n + 1, sizeof *v)))
-			goto out;
-		rc = SC_EINPUT;
-		if (H5Tset_size(mt, H5T_VARIABLE) < 0 || H5Dread(did, mt, H5S_ALL, H5S_ALL, H5P_DEFAULT, v) < 0) {
-			sc_seterr(SC_EINPUT, "cannot read the obs index strings");
-			goto out;
-		}
-		rc = SC_ENOMEM;
-		for (int64_t i = 0; i < n; i++)
-			if (!(names[i] = sc_strdup(v[i] ? v[i] : "")))
-				goto out;
-		sp = H5Dget_space(did);
-		H5Dvlen_reclaim(mt, sp, H5P_DEFAULT, v);
-	} else {
-		sz = H5Tget_size(ft);
-		if (sz == 0 || sz > 65536 || !(fixed = sc_malloc((size_t)n * sz + 1, 1)))
-			goto out;
-		rc = SC_EINPUT;
-		if (H5Tset_size(mt, sz) < 0 || H5Tset_strpad(mt, H5T_STR_NULLPAD) < 0 ||
-		    H5Dread(did, mt, H5S_ALL, H5S_ALL, H5P_DEFAULT, fixed) < 0) {
-			sc_seterr(SC_EINPUT, "cannot read the obs index strings");
-			goto out;
-		}
-		rc = SC_ENOMEM;
-		for (int64_t i = 0; i < n; i++) {
-			const char *s = fixed + (size_t)i * sz;
-			if (!(names[i] = sc_malloc(strnlen(s, sz) + 1, 1)))
-				goto out;
-			memcpy(names[i], s, strnlen(s, sz));
-			names[i][strnlen(s, sz)] = '\0';
-		}
-	}
-	*out = names;
-	names = NULL;
-	rc = 0;
-out:
-	sc_embfile_names_free(names, n);
-	free(v);
-	free(fixed);
-	if (sp >= 0)
-		H5Sclose(sp);
-	if (mt >= 0)
-		H5Tclose(mt);
-	if (ft >= 0)
-		H5Tclose(ft);
-	return rc;
-}
-
-/* An integer index field, as the decimal strings pandas would print. */
-static int read_int_index(hid_t did, const char *fname, char ***out, int64_t n)
-{
-	hid_t mt = -1;
-	long long *v = NULL;
-	char **names = NULL;
-	int rc = SC_ENOMEM;
-	if (!(v = sc_calloc((size_t)n + 1, sizeof *v)) || !(names = sc_calloc((size_t)n + 1, sizeof *names)))
-		goto out;
-	rc = SC_EINPUT;
-	if ((mt = H5Tcreate(H5T_COMPOUND, sizeof *v)) < 0 || H5Tinsert(mt, fname, 0, H5T_NATIVE_LLONG) < 0 ||
-	    H5Dread(did, mt, H5S_ALL, H5S_ALL, H5P_DEFAULT, v) < 0) {
-		sc_seterr(SC_EINPUT, "cannot read the obs index field");
-		goto out;
-	}
-	rc = SC_ENOMEM;
-	for (int64_t i = 0; i < n; i++) {
-		char tmp[32];
-		snprintf(tmp, sizeof tmp, "%lld", v[i]);
-		if (!(names[i] = sc_strdup(tmp)))
-			goto out;
-	}
-	*out = names;
-	names = NULL;
-	rc = 0;
-out:
-	sc_embfile_names_free(names, n);
-	free(v);
-	if (mt >= 0)
-		H5Tclose(mt);
-	return rc;
-}
-
-/* The first field of a <= 0.6 compound obs table (the index), when it is a string. */
-static int read_compound_index(hid_t did, char ***out, int64_t n)
-{
-	hid_t ft = -1, st = -1, mst = -1, mt = -1;
-	char **names = NULL, *buf = NULL, *fname = NULL;
-	size_t sz;
-	int vlen, rc = SC_EINPUT;
-	if ((ft = H5Dget_type(did)) < 0 || H5Tget_class(ft) != H5T_COMPOUND || H5Tget_nmembers(ft) < 1 ||
-	    (st = H5Tget_member_type(ft, 0)) < 0 || !(fname = H5Tget_member_name(ft, 0)) ||
-	    (H5Tget_class(st) != H5T_STRING && H5Tget_class(st) != H5T_INTEGER)) {
-		sc_seterr(SC_EINPUT, "the obs table's first field is not a string or integer index");
-		goto out;
-	}
-	if (H5Tget_class(st) == H5T_INTEGER) { /* pandas RangeIndex: str() of each value */
-		rc = read_int_index(did, fname, out, n);
-		goto out;
-	}
-	vlen = H5Tis_variable_str(st) > 0;
-	sz = vlen ? sizeof(char *) : H5Tget_size(st);
-	rc = SC_ENOMEM;
-	if (sz == 0 || sz > 65536 || !(buf = sc_calloc((size_t)n + 1, sz)) ||
-	    !(names = sc_calloc((size_t)n + 1, sizeof *names)))
-		goto out;
-	rc = SC_EINPUT;
-	if ((mst = H5Tcopy(H5T_C_S1)) < 0 || H5Tset_size(mst, vlen ? H5T_VARIABLE : sz) < 0 ||
-	    H5Tset_cset(mst, H5Tget_cset(st)) < 0 || (mt = H5Tcreate(H5T_COMPOUND, sz)) < 0 ||
-	    H5Tinsert(mt, fname, 0, mst) < 0 || H5Dread(did, mt, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) < 0) {
-		sc_seterr(SC_EINPUT, "cannot read the obs index field");
-		goto out;
-	}
-	rc = SC_ENOMEM;
-	for (int64_t i = 0; i < n; i++) {
-		const char *s = vlen ? ((char **)(void *)buf)[i] : buf + (size_t)i * sz;
-		size_t len = s ? (vlen ? strlen(s) : strnlen(s, sz)) : 0;
-		if (!(names[i] = sc_malloc(len + 1, 1)))
-			goto out;
-		memcpy(names[i], s ? s : "", len);
-		names[i][len] = '\0';
-	}
-	if (vlen)
-		for (int64_t i = 0; i < n; i++)
-			H5free_memory(((char **)(void *)buf)[i]);
-	*out = names;
-	names = NULL;
-	rc = 0;
-out:
-	sc_embfile_names_free(names, n);
-	free(buf);
-	if (fname)
-		H5free_memory(fname);
-	if (mt >= 0)
-		H5Tclose(mt);
-	if (mst >= 0)
-		H5Tclose(mst);
-	if (st >= 0)
-		H5Tclose(st);
-	if (ft >= 0)
-		H5Tclose(ft);
-	return rc;
-}
-
-static int dataset_len(hid_t did, int64_t *n)
-{
-	hid_t sp = H5Dget_space(did);
-	hsize_t d[1];
-	int ok = sp >= 0 && H5Sget_simple_extent_ndims(sp) == 1 &&
-		 H5Sget_simple_extent_dims(sp, d, NULL) == 1 && d[0] <= (hsize_t)MAX_NAMES;
-	if (sp >= 0)
-		H5Sclose(sp);
-	if (!ok)
-		return sc_seterr(SC_EINPUT, "the obs table is not a 1-D dataset of a sane length");
-	*n = (int64_t)d[0];
-	return 0;
-}
-
 int sc_dataset_obs_names(const char *path, char ***names, int64_t *n)
 {
-	hid_t fid = -1, oid = -1, did = -1;
-	char idx[256];
-	int rc = SC_EINPUT;
+	struct sc_h5ad *h = sc_h5ad_open(path, NULL);
+	int rc;
 	*names = NULL;
 	*n = 0;
-	quiet_hdf5();
-	if (H5Fis_hdf5(path) <= 0 || (fid = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT)) < 0) {
-		sc_seterr(SC_EINPUT, "'%s' is not a readable HDF5 file", path);
-		goto out;
-	}
-	if (H5Lexists(fid, "obs", H5P_DEFAULT) <= 0 || (oid = H5Oopen(fid, "obs", H5P_DEFAULT)) < 0) {
-		sc_seterr(SC_EINPUT, "'%s' has no obs table", path);
-		goto out;
-	}
-	if (H5Iget_type(oid) == H5I_DATASET) { /* <= 0.6 compound table: the first field */
-		if ((rc = dataset_len(oid, n)) == 0)
-			rc = read_compound_index(oid, names, *n);
-		goto out;
-	}
-	if ((rc = read_str_attr(oid, "_index", idx, sizeof idx)) < 0)
-		goto out;
-	if (rc == 0)
-		snprintf(idx, sizeof idx, "_index");
-	rc = SC_EINPUT;
-	if (H5Lexists(oid, idx, H5P_DEFAULT) <= 0 || (did = H5Dopen2(oid, idx, H5P_DEFAULT)) < 0) {
-		sc_seterr(SC_EINPUT, "'%s': obs index '%s' is missing", path, idx);
-		goto out;
-	}
-	if ((rc = dataset_len(did, n)) < 0 || (rc = read_strings(did, names, *n)) < 0)
-		goto out;
-	rc = 0;
-out:
-	if (rc < 0)
-		sc_preferr(rc, "'%s'", path);
-	if (did >= 0)
-		H5Dclose(did);
-	if (oid >= 0)
-		H5Oclose(oid);
-	if (fid >= 0)
-		H5Fclose(fid);
+	if (!h)
+		return SC_EINPUT;
+	if ((rc = sc_h5ad_obs_names(h, names)) == 0)
+		*n = sc_h5ad_n_obs(h);
+	sc_h5ad_close(h);
 	return rc;
 }
 
