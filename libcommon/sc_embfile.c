@@ -10,13 +10,13 @@
 #include <hdf5.h>
 
 #include "sc_alloc.h"
+#include "jsonl_column.h"
 #include "sc_embfile.h"
 #include "sc_h5ad.h"
 #include "sc_json.h"
 #include "sc_matrix.h"
 
 #define BLOCK_VALUES (1 << 18)
-#define MAX_NAMES (INT64_C(1) << 31)
 
 static void quiet_hdf5(void)
 {
@@ -337,11 +337,7 @@ out:
 
 void sc_embfile_names_free(char **names, int64_t n)
 {
-	if (!names)
-		return;
-	for (int64_t i = 0; i < n; i++)
-		free(names[i]);
-	free(names);
+	sc_strings_free(names, n);
 }
 
 int sc_dataset_obs_names(const char *path, char ***names, int64_t *n)
@@ -373,49 +369,7 @@ int sc_obs_names_sha256(char *const *names, int64_t n, char hex[SC_SHA256_HEXLEN
 
 int sc_obs_jsonl_names(struct sc_stream *in, char ***names, int64_t *n)
 {
-	struct sc_jsonl r;
-	cJSON *rec = NULL;
-	char **v = NULL;
-	int64_t cap = 0, k = 0;
-	int rc;
-	sc_jsonl_init(&r, in);
-	while ((rc = sc_jsonl_next(&r, &rec)) == 1) {
-		const char *s = sc_json_get_string(rec, "obs_name");
-		if (!s) {
-			rc = sc_seterr(SC_EINPUT, "%s:%ld: record without a string obs_name",
-				       sc_stream_name(in), r.lineno);
-			break;
-		}
-		if (k == cap) {
-			char **p;
-			if (cap >= MAX_NAMES) {
-				rc = sc_seterr(SC_EINPUT, "too many obs records");
-				break;
-			}
-			cap = cap ? 2 * cap : 1024;
-			if (!(p = sc_realloc(v, (size_t)cap, sizeof *p))) {
-				rc = SC_ENOMEM;
-				break;
-			}
-			v = p;
-		}
-		if (!(v[k] = sc_strdup(s))) {
-			rc = SC_ENOMEM;
-			break;
-		}
-		k++;
-		cJSON_Delete(rec);
-		rec = NULL;
-	}
-	cJSON_Delete(rec);
-	sc_jsonl_release(&r);
-	if (rc < 0) {
-		sc_embfile_names_free(v, k);
-		return rc;
-	}
-	*names = v;
-	*n = k;
-	return 0;
+	return sc_jsonl_names_read(in, "obs_name", names, n);
 }
 
 int sc_embfile_export(const char *path, struct sc_stream *out)
