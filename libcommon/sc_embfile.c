@@ -72,15 +72,33 @@ static uint64_t count_nonfinite(const double *v, size_t n)
 	return bad;
 }
 
+/* Rows per block of a rows x cols latent transfer (about BLOCK_VALUES values). */
+static int64_t block_rows(int64_t rows, int64_t cols)
+{
+	int64_t block = cols ? BLOCK_VALUES / cols + 1 : rows;
+	return block > rows ? rows : block;
+}
+
+/* Read (write = 0) or write nr rows of latent from row r through buf of memory type mt. */
+static int latent_rows(hid_t did, hid_t fsp, int64_t r, int64_t nr, int64_t cols, hid_t mt,
+		       void *buf, int write)
+{
+	hsize_t start[2] = { (hsize_t)r, 0 }, cnt[2] = { (hsize_t)nr, (hsize_t)cols };
+	hid_t msp = H5Screate_simple(2, cnt, NULL);
+	int ok = msp >= 0 && H5Sselect_hyperslab(fsp, H5S_SELECT_SET, start, NULL, cnt, NULL) >= 0 &&
+		 (write ? H5Dwrite(did, mt, msp, fsp, H5P_DEFAULT, buf)
+			: H5Dread(did, mt, msp, fsp, H5P_DEFAULT, buf)) >= 0;
+	if (msp >= 0)
+		H5Sclose(msp);
+	return ok ? 0 : -1;
+}
+
 /* Scan latent in row blocks, counting non-finite values. */
 static int scan_values(hid_t did, hid_t fsp, int64_t rows, int64_t cols, uint64_t *bad)
 {
-	int64_t block = cols ? BLOCK_VALUES / cols + 1 : rows;
+	int64_t block = block_rows(rows, cols);
 	double *buf = NULL;
-	hid_t msp = -1;
 	int rc = SC_ENOMEM;
-	if (block > rows)
-		block = rows;
 	*bad = 0;
 	if (rows == 0 || cols == 0)
 		return 0;
@@ -88,21 +106,15 @@ static int scan_values(hid_t did, hid_t fsp, int64_t rows, int64_t cols, uint64_
 		goto out;
 	rc = SC_EINPUT;
 	for (int64_t r = 0; r < rows; r += block) {
-		hsize_t start[2] = { (hsize_t)r, 0 }, cnt[2] = { (hsize_t)(rows - r < block ? rows - r : block), (hsize_t)cols };
-		if ((msp = H5Screate_simple(2, cnt, NULL)) < 0 ||
-		    H5Sselect_hyperslab(fsp, H5S_SELECT_SET, start, NULL, cnt, NULL) < 0 ||
-		    H5Dread(did, H5T_NATIVE_DOUBLE, msp, fsp, H5P_DEFAULT, buf) < 0) {
+		int64_t nr = rows - r < block ? rows - r : block;
+		if (latent_rows(did, fsp, r, nr, cols, H5T_NATIVE_DOUBLE, buf, 0) < 0) {
 			sc_seterr(SC_EINPUT, "cannot read latent rows from %lld", (long long)r);
 			goto out;
 		}
-		H5Sclose(msp);
-		msp = -1;
-		*bad += count_nonfinite(buf, (size_t)cnt[0] * (size_t)cols);
+		*bad += count_nonfinite(buf, (size_t)nr * (size_t)cols);
 	}
 	rc = 0;
 out:
-	if (msp >= 0)
-		H5Sclose(msp);
 	free(buf);
 	return rc;
 }
@@ -221,34 +233,25 @@ static int fsync_path(const char *p)
 /* Copy the matrix payload into latent block by block. */
 static int copy_rows(struct sc_stream *in, hid_t did, hid_t fsp, int64_t rows, int64_t cols)
 {
-	int64_t block = cols ? BLOCK_VALUES / cols + 1 : rows;
+	int64_t block = block_rows(rows, cols);
 	float *buf = NULL;
-	hid_t msp = -1;
 	int rc = SC_ENOMEM;
-	if (block > rows)
-		block = rows;
 	if (rows == 0 || cols == 0)
 		return sc_mat_read_end(in);
 	if (!(buf = sc_malloc((size_t)block * (size_t)cols, sizeof *buf)))
 		goto out;
 	for (int64_t r = 0; r < rows; r += block) {
-		hsize_t start[2] = { (hsize_t)r, 0 }, cnt[2] = { (hsize_t)(rows - r < block ? rows - r : block), (hsize_t)cols };
-		if ((rc = sc_mat_read_rows(in, buf, (int64_t)cnt[0], cols)) < 0)
+		int64_t nr = rows - r < block ? rows - r : block;
+		if ((rc = sc_mat_read_rows(in, buf, nr, cols)) < 0)
 			goto out;
 		rc = SC_EIO;
-		if ((msp = H5Screate_simple(2, cnt, NULL)) < 0 ||
-		    H5Sselect_hyperslab(fsp, H5S_SELECT_SET, start, NULL, cnt, NULL) < 0 ||
-		    H5Dwrite(did, H5T_NATIVE_FLOAT, msp, fsp, H5P_DEFAULT, buf) < 0) {
+		if (latent_rows(did, fsp, r, nr, cols, H5T_NATIVE_FLOAT, buf, 1) < 0) {
 			sc_seterr(SC_EIO, "cannot write latent rows");
 			goto out;
 		}
-		H5Sclose(msp);
-		msp = -1;
 	}
 	rc = sc_mat_read_end(in);
 out:
-	if (msp >= 0)
-		H5Sclose(msp);
 	free(buf);
 	return rc;
 }
@@ -376,16 +379,14 @@ int sc_embfile_export(const char *path, struct sc_stream *out)
 {
 	struct sc_embinfo info;
 	const char *code;
-	hid_t fid = -1, did = -1, fsp = -1, msp = -1;
+	hid_t fid = -1, did = -1, fsp = -1;
 	float *buf = NULL;
 	cJSON *extra = NULL;
 	int64_t block;
 	int rc;
 	if ((rc = sc_embfile_inspect(path, &info, &code)) < 0)
 		return rc;
-	block = info.cols ? BLOCK_VALUES / info.cols + 1 : info.rows;
-	if (block > info.rows)
-		block = info.rows;
+	block = block_rows(info.rows, info.cols);
 	rc = SC_ENOMEM;
 	if (!(extra = cJSON_CreateObject()) || !(buf = sc_malloc((size_t)(block ? block : 1) * (size_t)(info.cols ? info.cols : 1), sizeof *buf)))
 		goto out;
@@ -401,23 +402,17 @@ int sc_embfile_export(const char *path, struct sc_stream *out)
 		goto out;
 	}
 	for (int64_t r = 0; info.cols && r < info.rows; r += block) {
-		hsize_t start[2] = { (hsize_t)r, 0 }, cnt[2] = { (hsize_t)(info.rows - r < block ? info.rows - r : block), (hsize_t)info.cols };
-		if ((msp = H5Screate_simple(2, cnt, NULL)) < 0 ||
-		    H5Sselect_hyperslab(fsp, H5S_SELECT_SET, start, NULL, cnt, NULL) < 0 ||
-		    H5Dread(did, H5T_NATIVE_FLOAT, msp, fsp, H5P_DEFAULT, buf) < 0) {
+		int64_t nr = info.rows - r < block ? info.rows - r : block;
+		if (latent_rows(did, fsp, r, nr, info.cols, H5T_NATIVE_FLOAT, buf, 0) < 0) {
 			sc_seterr(SC_EINPUT, "cannot read latent rows from %lld", (long long)r);
 			goto out;
 		}
-		H5Sclose(msp);
-		msp = -1;
-		if ((rc = sc_mat_write_rows(out, buf, (int64_t)cnt[0], info.cols)) < 0)
+		if ((rc = sc_mat_write_rows(out, buf, nr, info.cols)) < 0)
 			goto out;
 		rc = SC_EINPUT;
 	}
 	rc = 0;
 out:
-	if (msp >= 0)
-		H5Sclose(msp);
 	if (fsp >= 0)
 		H5Sclose(fsp);
 	if (did >= 0)
