@@ -7,6 +7,7 @@
 
 #include "cas_report.h"
 #include "sc.h"
+#include "sc_stream_util.h"
 
 static void usage(FILE *fp)
 {
@@ -77,11 +78,8 @@ int main(int argc, char **argv)
 	for (int64_t i = 0; i < agg.n; i++)
 		if (sc_cm_write(out, &agg.m[i]) < 0)
 			goto fail;
-	if (sc_close(out) < 0) {
-		out = NULL;
+	if (sc_close_ptr(&out) < 0)
 		goto fail;
-	}
-	out = NULL;
 	ret = SC_EXIT_OK;
 	goto done;
 fail:

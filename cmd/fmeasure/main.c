@@ -7,6 +7,7 @@
 
 #include "cas_report.h"
 #include "sc.h"
+#include "sc_stream_util.h"
 
 static void usage(FILE *fp)
 {
@@ -85,16 +86,10 @@ int main(int argc, char **argv)
 	if (sc_cas_fmeasure_report(&in, o.fmt, out) < 0 ||
 	    (met && sc_cas_fmeasure_report(&in, SC_REPORT_JSONL, met) < 0))
 		goto fail;
-	if (met && sc_close(met) < 0) {
-		met = NULL;
+	if (sc_close_ptr(&met) < 0)
 		goto fail;
-	}
-	met = NULL;
-	if (sc_close(out) < 0) {
-		out = NULL;
+	if (sc_close_ptr(&out) < 0)
 		goto fail;
-	}
-	out = NULL;
 	ret = SC_EXIT_OK;
 	goto done;
 fail:

@@ -9,6 +9,7 @@
 #include "cas_report.h"
 #include "ontology.h"
 #include "sc.h"
+#include "sc_stream_util.h"
 
 static void usage(FILE *fp)
 {
@@ -137,11 +138,8 @@ int main(int argc, char **argv)
 	if (load_onto(&o, &in, &on) < 0 || !(h = sc_hfmeasure_new(on, o.root)) ||
 	    sc_cas_hfmeasure_report(&in, h, o.k, o.unknown, o.fmt, out) < 0)
 		goto fail;
-	if (sc_close(out) < 0) {
-		out = NULL;
+	if (sc_close_ptr(&out) < 0)
 		goto fail;
-	}
-	out = NULL;
 	ret = SC_EXIT_OK;
 	goto done;
 fail:
