@@ -7,6 +7,7 @@
 
 #include "rank_metrics.h"
 #include "sc_alloc.h"
+#include "sc_stream_util.h"
 
 #define MAX_LINE (1u << 20)
 
@@ -124,16 +125,9 @@ int sc_grn_truth_parse(const char *buf, size_t len, struct sc_grn_truth *t)
 int sc_grn_truth_read(struct sc_stream *s, struct sc_grn_truth *t)
 {
 	struct sc_buf b = SC_BUF_INIT;
-	char chunk[65536];
-	ssize_t got;
 	int ret;
-	while ((got = sc_read(s, chunk, sizeof(chunk))) > 0)
-		if ((ret = sc_buf_add(&b, chunk, (size_t)got)) < 0)
-			goto out;
-	if (got < 0) {
-		ret = (int)got;
+	if ((ret = sc_stream_slurp(s, 0, &b)) < 0)
 		goto out;
-	}
 	ret = sc_grn_truth_parse(b.data ? b.data : "", b.len, t);
 	if (ret < 0)
 		sc_preferr(ret, "%s", sc_stream_name(s));
