@@ -7,47 +7,28 @@
 
 #include "corr.h"
 #include "jsonl_column.h"
+#include "name_index.h"
 #include "np_random.h"
 #include "pca_baseline.h"
 #include "sc_alloc.h"
 #include "sc_json.h"
 #include "sc_matrix.h"
 
-struct nix {
-	const char *s;
-	int64_t i;
-};
-
-static int cmp_nix(const void *a, const void *b)
-{
-	const struct nix *x = a, *y = b;
-	int c = strcmp(x->s, y->s);
-	return c ? c : (x->i > y->i) - (x->i < y->i);
-}
-
 /* sorted name index; lookup returns the first position of s, or -1 */
-static struct nix *index_names(char *const *v, int64_t n)
+static struct sc_name_ix *index_names(char *const *v, int64_t n)
 {
-	struct nix *x = sc_malloc((size_t)n + 1, sizeof(*x));
+	struct sc_name_ix *x = sc_malloc((size_t)n + 1, sizeof(*x));
 	if (!x)
 		return NULL;
 	for (int64_t i = 0; i < n; i++)
-		x[i] = (struct nix){ v[i], i };
-	qsort(x, (size_t)n, sizeof(*x), cmp_nix);
+		x[i] = (struct sc_name_ix){ v[i], i };
+	sc_name_ix_sort(x, n);
 	return x;
 }
 
-static int64_t lookup(const struct nix *x, int64_t n, const char *s)
+static int64_t lookup(const struct sc_name_ix *x, int64_t n, const char *s)
 {
-	int64_t lo = 0, hi = n;
-	while (lo < hi) {
-		int64_t mid = lo + (hi - lo) / 2;
-		if (strcmp(x[mid].s, s) < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo < n && !strcmp(x[lo].s, s) ? x[lo].i : -1;
+	return sc_name_ix_find(x, n, s, 0);
 }
 
 static int parse_num(const char *s, double *v)
@@ -62,7 +43,7 @@ static int parse_num(const char *s, double *v)
 }
 
 /* Score one condition's target rows tgt[0..nt) (DE row indices). */
-static int score_cond(const float *pred, int64_t g, const struct nix *gx, const struct nix *cx,
+static int score_cond(const float *pred, int64_t g, const struct sc_name_ix *gx, const struct sc_name_ix *cx,
 		      int64_t n, const struct sc_tsv *de, int cg, int cl, const int64_t *tgt,
 		      int64_t nt, const struct sc_tsv *cm, int mc, int mt, int mk, const char *cond,
 		      int difference, struct sc_pczb_cond *o)
@@ -149,7 +130,7 @@ int sc_pczb_score(const float *pred, int64_t n, int64_t g, char *const *cells,
 	int ret, cc, cg, cl, cp, mc, mt, mk;
 	int64_t *keep = NULL, nk = 0, *rows = NULL, *perm = NULL, ncond = 0;
 	const char **cond = NULL;
-	struct nix *gx = NULL, *cx = NULL;
+	struct sc_name_ix *gx = NULL, *cx = NULL;
 	struct sc_pczb_cond *res = NULL;
 	struct sc_nprng rng;
 
