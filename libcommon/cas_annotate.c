@@ -8,6 +8,7 @@
 #include "cas_annotate.h"
 #include "ontology.h"
 #include "sc_h5ad.h"
+#include "sc_stream_util.h"
 
 void sc_cas_strings_free(char **s, int64_t n)
 {
@@ -225,20 +226,8 @@ static int read_json_file(const char *path, cJSON **out)
 	*out = NULL;
 	if (!s)
 		return SC_EIO;
-	for (;;) {
-		ssize_t got;
-		if ((rc = sc_buf_grow(&b, 65536)) < 0)
-			break;
-		if ((got = sc_read(s, b.data + b.len, 65536)) <= 0) {
-			rc = (int)got;
-			break;
-		}
-		b.len += (size_t)got;
-		if (b.len > (1u << 30)) {
-			rc = sc_seterr(SC_EINPUT, "'%s': file too large", path);
-			break;
-		}
-	}
+	if ((rc = sc_stream_slurp(s, 1u << 30, &b)) > 0)
+		rc = sc_seterr(SC_EINPUT, "'%s': file too large", path);
 	if (sc_close(s) < 0 && rc == 0)
 		rc = SC_EIO;
 	if (rc == 0 && (!(*out = cJSON_ParseWithLength(b.data ? b.data : "", b.len)) ||

@@ -39,6 +39,29 @@ int sc_cm_set_read(struct sc_stream *in, struct sc_cm_set *s)
 	return rc;
 }
 
+int sc_cm_set_load(char *const *paths, int n, struct sc_cm_set *s)
+{
+	for (int i = 0; i < (n ? n : 1); i++) {
+		struct sc_stream *in = sc_open(n ? paths[i] : "-", "r");
+		int rc = in ? sc_cm_set_read(in, s) : SC_EIO;
+		sc_abort(in);
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
+int sc_report_fmt_parse(const char *arg, enum sc_report_fmt *fmt)
+{
+	if (strcmp(arg, "csv") == 0)
+		*fmt = SC_REPORT_CSV;
+	else if (strcmp(arg, "jsonl") == 0)
+		*fmt = SC_REPORT_JSONL;
+	else
+		return sc_seterr(SC_EUSAGE, "--format: '%s' is not csv|jsonl", arg);
+	return 0;
+}
+
 void sc_cm_set_release(struct sc_cm_set *s)
 {
 	for (int64_t i = 0; i < s->n; i++)

@@ -18,6 +18,9 @@ struct sc_cm_set {
 int sc_cm_set_push(struct sc_cm_set *s, struct sc_cm *m) SC_RESULT_USED;
 /* Read every record of a confusion-matrix JSONL stream. */
 int sc_cm_set_read(struct sc_stream *in, struct sc_cm_set *s) SC_RESULT_USED;
+/* Read the confusion-matrix JSONL files paths[0..n) in order into s ("-" = stdin; n == 0
+ * reads stdin), as the annotation programs take their FILE... arguments. */
+int sc_cm_set_load(char *const *paths, int n, struct sc_cm_set *s) SC_RESULT_USED;
 void sc_cm_set_release(struct sc_cm_set *s);
 /* cellarium's safe directory name: '/', '\' and ':' become '_' (caller frees). */
 char *sc_cas_safe_name(const char *s);
@@ -28,6 +31,8 @@ char *sc_cas_safe_name(const char *s);
 int sc_cm_aggregate(const struct sc_cm_set *in, const char *by, struct sc_cm_set *out) SC_RESULT_USED;
 
 enum sc_report_fmt { SC_REPORT_CSV, SC_REPORT_JSONL };
+/* --format argument: "csv" or "jsonl"; anything else is SC_EUSAGE. */
+int sc_report_fmt_parse(const char *arg, enum sc_report_fmt *fmt) SC_RESULT_USED;
 /* The flat table: one row per record "sample" in order of first appearance, every k found in
  * the input as a _k{n} column block. Group records (with a "group" field) give group_name
  * rows. */

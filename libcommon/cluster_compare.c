@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cluster_compare.h"
+#include "name_index.h"
 #include "sc_alloc.h"
 
 static int i64cmp(const void *a, const void *b)
@@ -126,21 +127,9 @@ double sc_ari(const int32_t *a, const int32_t *b, int64_t n)
 	return sc_partition_compare(a, b, n, &s) < 0 ? NAN : s.ari;
 }
 
-struct lab {
-	const char *s;
-	int64_t i;
-};
-
-static int labcmp(const void *x, const void *y)
-{
-	const struct lab *a = x, *b = y;
-	int c = strcmp(a->s, b->s);
-	return c ? c : (a->i > b->i) - (a->i < b->i);
-}
-
 int sc_labels_encode(const char *const *labels, int64_t n, int32_t *codes, int64_t *ncat)
 {
-	struct lab *v;
+	struct sc_name_ix *v;
 	int32_t c = -1;
 	for (int64_t i = 0; i < n; i++)
 		if (!labels[i])
@@ -148,8 +137,8 @@ int sc_labels_encode(const char *const *labels, int64_t n, int32_t *codes, int64
 	if (!(v = sc_malloc((size_t)n + 1, sizeof(*v))))
 		return SC_ENOMEM;
 	for (int64_t i = 0; i < n; i++)
-		v[i] = (struct lab){ labels[i], i };
-	qsort(v, (size_t)n, sizeof(*v), labcmp);
+		v[i] = (struct sc_name_ix){ labels[i], i };
+	sc_name_ix_sort(v, n);
 	for (int64_t i = 0; i < n; i++) {
 		if (i == 0 || strcmp(v[i].s, v[i - 1].s) != 0)
 			c++;

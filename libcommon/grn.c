@@ -5,8 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "name_index.h"
 #include "rank_metrics.h"
 #include "sc_alloc.h"
+#include "sc_stream_util.h"
 
 #define MAX_LINE (1u << 20)
 
@@ -124,16 +126,9 @@ int sc_grn_truth_parse(const char *buf, size_t len, struct sc_grn_truth *t)
 int sc_grn_truth_read(struct sc_stream *s, struct sc_grn_truth *t)
 {
 	struct sc_buf b = SC_BUF_INIT;
-	char chunk[65536];
-	ssize_t got;
 	int ret;
-	while ((got = sc_read(s, chunk, sizeof(chunk))) > 0)
-		if ((ret = sc_buf_add(&b, chunk, (size_t)got)) < 0)
-			goto out;
-	if (got < 0) {
-		ret = (int)got;
+	if ((ret = sc_stream_slurp(s, 0, &b)) < 0)
 		goto out;
-	}
 	ret = sc_grn_truth_parse(b.data ? b.data : "", b.len, t);
 	if (ret < 0)
 		sc_preferr(ret, "%s", sc_stream_name(s));
@@ -155,33 +150,11 @@ void sc_grn_truth_release(struct sc_grn_truth *t)
 	t->n = 0;
 }
 
-struct name_ix {
-	const char *s;
-	int64_t i;
-};
-
-static int cmp_name(const void *a, const void *b)
-{
-	const struct name_ix *x = a, *y = b;
-	int c = strcmp(x->s, y->s);
-	return c ? c : (x->i > y->i) - (x->i < y->i);
-}
-
 /* index of gene name s, -1 if absent; with duplicates the last (pandas dict-of-names keeps
  * the last position) */
-static int64_t lookup(const struct name_ix *v, int64_t n, const char *s)
+static int64_t lookup(const struct sc_name_ix *v, int64_t n, const char *s)
 {
-	int64_t lo = 0, hi = n, found = -1;
-	while (lo < hi) {
-		int64_t mid = lo + (hi - lo) / 2;
-		if (strcmp(v[mid].s, s) < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	for (; lo < n && !strcmp(v[lo].s, s); lo++)
-		found = v[lo].i;
-	return found;
+	return sc_name_ix_find(v, n, s, 1);
 }
 
 struct pair_ix {
@@ -203,7 +176,7 @@ int sc_grn_score(const float *emb, int64_t n, int64_t d, const float *expr, int6
 		 struct sc_grn_result *r)
 {
 	int ret = SC_ENOMEM;
-	struct name_ix *nx = sc_malloc((size_t)g, sizeof(*nx));
+	struct sc_name_ix *nx = sc_malloc((size_t)g, sizeof(*nx));
 	double *rep = sc_calloc((size_t)g, (size_t)d * sizeof(double));
 	int64_t *cnt = sc_calloc((size_t)g, sizeof(*cnt));
 	struct pair_ix *pv = sc_malloc((size_t)t->n + 1, sizeof(*pv));
@@ -226,11 +199,11 @@ int sc_grn_score(const float *emb, int64_t n, int64_t d, const float *expr, int6
 			}
 	}
 	for (int64_t j = 0; j < g; j++) {
-		nx[j] = (struct name_ix){ names[j], j };
+		nx[j] = (struct sc_name_ix){ names[j], j };
 		for (int64_t u = 0; cnt[j] >= min_cells && u < d; u++)
 			rep[j * d + u] /= (double)cnt[j];
 	}
-	qsort(nx, (size_t)g, sizeof(*nx), cmp_name);
+	sc_name_ix_sort(nx, g);
 	/* evaluable edges in file order */
 	for (int64_t k = 0; k < t->n; k++) {
 		int64_t a = lookup(nx, g, t->e[k].g1), b = lookup(nx, g, t->e[k].g2);

@@ -98,3 +98,48 @@ int sc_jsonl_column_load(const char *path, const char *key, int64_t n, int requi
 	}
 	return rc;
 }
+
+int sc_jsonl_names_read(struct sc_stream *s, const char *key, char ***names, int64_t *n)
+{
+	struct sc_jsonl rd;
+	cJSON *rec = NULL;
+	char **v = NULL;
+	int64_t cnt = 0, cap = 0;
+	int rc, ret = SC_ENOMEM;
+	sc_jsonl_init(&rd, s);
+	while ((rc = sc_jsonl_next(&rd, &rec)) == 1) {
+		const char *nm = sc_json_get_string(rec, key);
+		if (!nm) {
+			ret = sc_seterr(SC_EINPUT, "%s line %ld: no string \"%s\"",
+					sc_stream_name(s), rd.lineno, key);
+			goto out;
+		}
+		if (cnt == cap) {
+			int64_t nc = cap ? 2 * cap : 1024;
+			char **nv = sc_realloc(v, (size_t)nc, sizeof(*v));
+			if (!nv)
+				goto out;
+			v = nv;
+			cap = nc;
+		}
+		if (!(v[cnt] = sc_strdup(nm)))
+			goto out;
+		cnt++;
+		cJSON_Delete(rec);
+		rec = NULL;
+	}
+	if (rc < 0) {
+		ret = rc;
+		goto out;
+	}
+	*names = v;
+	*n = cnt;
+	v = NULL;
+	cnt = 0;
+	ret = 0;
+out:
+	cJSON_Delete(rec);
+	sc_jsonl_column_free(v, cnt);
+	sc_jsonl_release(&rd);
+	return ret;
+}

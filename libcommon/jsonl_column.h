@@ -12,6 +12,10 @@
 int sc_jsonl_column_read(struct sc_stream *s, const char *key, char ***values,
 			 int64_t *n) SC_RESULT_USED;
 void sc_jsonl_column_free(char **values, int64_t n);
+/* Strict form for name columns (var_name, obs_name): every record must hold a string under
+ * key, else SC_EINPUT naming the line. Free with sc_jsonl_column_free. */
+int sc_jsonl_names_read(struct sc_stream *s, const char *key, char ***names,
+			int64_t *n) SC_RESULT_USED;
 /* Open path, read the column, and check it has exactly n rows (and, when required, a value
  * in every row); the message names the file. *values has n entries. */
 int sc_jsonl_column_load(const char *path, const char *key, int64_t n, int required,

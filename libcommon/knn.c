@@ -21,8 +21,6 @@
 #include "knn_internal.h"
 #include "sc_alloc.h"
 
-#define QB 512  /* query rows per tile */
-#define RB 512  /* reference rows per tile */
 #define MARGIN 8 /* extra candidates kept for the exact re-ranking */
 
 int sc_knn_alloc(struct sc_knn *g, int64_t n, int k)
@@ -272,6 +270,50 @@ void knn_finish_row(const float *q, const float *ref, int64_t d, enum sc_knn_met
 	}
 }
 
+int knn_tiles_init(struct knn_tiles *t, int kk)
+{
+	t->kk = kk;
+	t->tile = sc_malloc((size_t)QB * RB, sizeof(float));
+	t->hv = sc_malloc((size_t)QB * kk, sizeof(float));
+	t->hi = sc_malloc((size_t)QB * kk, sizeof(int32_t));
+	t->hl = sc_malloc(QB, sizeof(int));
+	t->scratch = sc_malloc((size_t)kk, sizeof(struct rank));
+	if (!t->tile || !t->hv || !t->hi || !t->hl || !t->scratch) {
+		knn_tiles_release(t);
+		return SC_ENOMEM;
+	}
+	return 0;
+}
+
+void knn_tiles_release(struct knn_tiles *t)
+{
+	free(t->tile);
+	free(t->hv);
+	free(t->hi);
+	free(t->hl);
+	free(t->scratch);
+	t->tile = t->hv = NULL;
+	t->hi = NULL;
+	t->hl = NULL;
+	t->scratch = NULL;
+}
+
+void knn_tiles_scan(struct knn_tiles *t, const float *qa, int64_t q0, int qb, const float *ra,
+		    int64_t r0, int rb, int64_t d, int exclude_self)
+{
+	int kk = t->kk;
+	/* tile = |y|^2 - 2 x.y: the squared distance less |x|^2, in one sgemm */
+	cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, qb, rb, (int)d + 1, 1.0f,
+		    qa + q0 * (d + 1), (int)d + 1, ra + r0 * (d + 1), (int)d + 1, 0.0f, t->tile,
+		    rb);
+	for (int a = 0; a < qb; a++) {
+		int64_t self = exclude_self ? q0 + a - r0 : -1;
+		knn_scan_row(t->tile + (int64_t)a * rb, rb, (int32_t)r0,
+			     self >= 0 && self < rb ? (int)self : -1, t->hv + (int64_t)a * kk,
+			     t->hi + (int64_t)a * kk, &t->hl[a], kk);
+	}
+}
+
 struct job {
 	const float *ref, *query;   /* augmented rows: [-2y, |y|^2] and [x, 1] */
 	const float *ref0, *query0; /* the original rows for the exact distances */
@@ -288,47 +330,29 @@ static void *worker(void *arg)
 	struct job *j = arg;
 	int64_t d = j->d;
 	int kk = j->kk;
-	float *tile = sc_malloc((size_t)QB * RB, sizeof(float));
-	float *hv = sc_malloc((size_t)QB * kk, sizeof(float));
-	int32_t *hi = sc_malloc((size_t)QB * kk, sizeof(int32_t));
-	int *hl = sc_malloc(QB, sizeof(int));
-	struct rank *scratch = sc_malloc((size_t)kk, sizeof(struct rank));
-	if (!tile || !hv || !hi || !hl || !scratch) {
+	struct knn_tiles tb;
+	if (knn_tiles_init(&tb, kk) < 0) {
 		j->failed = 1;
-		goto out;
+		return NULL;
 	}
 	for (;;) {
 		int64_t q0 = (int64_t)atomic_fetch_add(&j->next, QB);
 		if (q0 >= j->nq)
 			break;
 		int qb = (int)(j->nq - q0 < QB ? j->nq - q0 : QB);
-		memset(hl, 0, sizeof(int) * (size_t)qb);
+		memset(tb.hl, 0, sizeof(int) * (size_t)qb);
 		for (int64_t r0 = 0; r0 < j->nref; r0 += RB) {
 			int rb = (int)(j->nref - r0 < RB ? j->nref - r0 : RB);
-			/* tile = |y|^2 - 2 x.y: the squared distance less |x|^2, in one sgemm */
-			cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, qb, rb, (int)d + 1, 1.0f,
-				    j->query + q0 * (d + 1), (int)d + 1, j->ref + r0 * (d + 1), (int)d + 1,
-				    0.0f, tile, rb);
-			for (int a = 0; a < qb; a++) {
-				int64_t self = j->exclude_self ? q0 + a - r0 : -1;
-				knn_scan_row(tile + (int64_t)a * rb, rb, (int32_t)r0,
-					     self >= 0 && self < rb ? (int)self : -1, hv + (int64_t)a * kk,
-					     hi + (int64_t)a * kk, &hl[a], kk);
-			}
+			knn_tiles_scan(&tb, j->query, q0, qb, j->ref, r0, rb, d, j->exclude_self);
 		}
 		for (int a = 0; a < qb; a++) {
 			int64_t row = q0 + a;
-			knn_finish_row(j->query0 + row * d, j->ref0, d, j->metric, hi + (int64_t)a * kk,
-				       hl[a], j->k, j->out->idx + row * j->k, j->out->dist + row * j->k,
-				       scratch);
+			knn_finish_row(j->query0 + row * d, j->ref0, d, j->metric, tb.hi + (int64_t)a * kk,
+				       tb.hl[a], j->k, j->out->idx + row * j->k, j->out->dist + row * j->k,
+				       tb.scratch);
 		}
 	}
-out:
-	free(tile);
-	free(hv);
-	free(hi);
-	free(hl);
-	free(scratch);
+	knn_tiles_release(&tb);
 	return NULL;
 }
 

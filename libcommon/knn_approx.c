@@ -16,15 +16,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <cblas.h>
-
 #include "knn.h"
 #include "knn_internal.h"
 #include "sc_alloc.h"
 #include "sc_rng.h"
 
-#define QB 512
-#define RB 512
 #define MARGIN 8
 
 void sc_knn_approx_defaults(struct sc_knn_approx_opts *o)
@@ -113,14 +109,10 @@ static void *ivf_worker(void *arg)
 	struct ivf *v = arg;
 	int64_t d = v->d;
 	int kk = v->kk;
-	float *tile = sc_malloc((size_t)QB * RB, sizeof(float));
-	float *hv = sc_malloc((size_t)QB * kk, sizeof(float));
-	int32_t *hi = sc_malloc((size_t)QB * kk, sizeof(int32_t));
-	int *hl = sc_malloc(QB, sizeof(int));
-	void *scratch = sc_malloc((size_t)kk, 8);
-	if (!tile || !hv || !hi || !hl || !scratch) {
+	struct knn_tiles tb;
+	if (knn_tiles_init(&tb, kk) < 0) {
 		v->failed = 1;
-		goto out;
+		return NULL;
 	}
 	for (;;) {
 		int64_t t = (int64_t)atomic_fetch_add(&v->next, 1);
@@ -129,37 +121,24 @@ static void *ivf_worker(void *arg)
 		int64_t L = v->task[t] >> 32, c0 = v->task[t] & 0xffffffff;
 		int64_t q0 = v->lstart[L] + c0, qe = v->lstart[L + 1];
 		int qb = (int)(qe - q0 < QB ? qe - q0 : QB);
-		memset(hl, 0, sizeof(int) * (size_t)qb);
+		memset(tb.hl, 0, sizeof(int) * (size_t)qb);
 		for (int p = 0; p < v->np; p++) {
 			int64_t M = v->probe[L * v->np + p];
 			for (int64_t r0 = v->lstart[M]; r0 < v->lstart[M + 1]; r0 += RB) {
 				int rb = (int)(v->lstart[M + 1] - r0 < RB ? v->lstart[M + 1] - r0 : RB);
-				cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, qb, rb, (int)d + 1, 1.0f,
-					    v->qa + q0 * (d + 1), (int)d + 1, v->ra + r0 * (d + 1), (int)d + 1,
-					    0.0f, tile, rb);
-				for (int a = 0; a < qb; a++) {
-					int64_t self = q0 + a - r0;
-					knn_scan_row(tile + (int64_t)a * rb, rb, (int32_t)r0,
-						     self >= 0 && self < rb ? (int)self : -1,
-						     hv + (int64_t)a * kk, hi + (int64_t)a * kk, &hl[a], kk);
-				}
+				knn_tiles_scan(&tb, v->qa, q0, qb, v->ra, r0, rb, d, 1);
 			}
 		}
 		for (int a = 0; a < qb; a++) {
-			int32_t *ri = hi + (int64_t)a * kk, row = v->perm[q0 + a];
-			for (int c = 0; c < hl[a]; c++)
+			int32_t *ri = tb.hi + (int64_t)a * kk, row = v->perm[q0 + a];
+			for (int c = 0; c < tb.hl[a]; c++)
 				ri[c] = v->perm[ri[c]];
-			knn_finish_row(v->x0 + (int64_t)row * d, v->x0, d, v->metric, ri, hl[a], v->k,
+			knn_finish_row(v->x0 + (int64_t)row * d, v->x0, d, v->metric, ri, tb.hl[a], v->k,
 				       v->out->idx + (int64_t)row * v->k, v->out->dist + (int64_t)row * v->k,
-				       scratch);
+				       tb.scratch);
 		}
 	}
-out:
-	free(tile);
-	free(hv);
-	free(hi);
-	free(hl);
-	free(scratch);
+	knn_tiles_release(&tb);
 	return NULL;
 }
 

@@ -19,6 +19,26 @@ float *knn_augment(const float *x, int64_t n, int64_t d, int ref);
 /* Exact re-ranking of nc candidates into k outputs; scratch holds nc (float, int32) pairs. */
 void knn_finish_row(const float *q, const float *ref, int64_t d, enum sc_knn_metric metric,
 		    const int32_t *cand, int nc, int k, int32_t *oidx, float *odist, void *scratch);
+/* Tile sizes of the one-sgemm distance tiles (query rows x reference rows). */
+#define QB 512
+#define RB 512
+
+/* Per-thread buffers of a tiled search: one QB x RB distance tile, QB bounded heaps of kk
+ * (hv, hi, lengths hl) and the re-ranking scratch of knn_finish_row. */
+struct knn_tiles {
+	float *tile, *hv;
+	int32_t *hi;
+	int *hl;
+	void *scratch;
+	int kk;
+};
+int knn_tiles_init(struct knn_tiles *t, int kk) SC_RESULT_USED;
+void knn_tiles_release(struct knn_tiles *t);
+/* Distance tile of qb augmented query rows qa (rows q0..) against rb augmented reference
+ * rows ra (rows r0..), each row's entries pushed into its heap. With exclude_self the
+ * column of the query's own row (q0 + a) is skipped. */
+void knn_tiles_scan(struct knn_tiles *t, const float *qa, int64_t q0, int qb, const float *ra,
+		    int64_t r0, int rb, int64_t d, int exclude_self);
 /* Run fn(arg) on `threads` threads (the caller's included) with BLAS held to one thread. */
 int knn_run_threads(void *(*fn)(void *), void *arg, int threads);
 

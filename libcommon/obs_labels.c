@@ -4,26 +4,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "name_index.h"
 #include "sc_alloc.h"
 #include "sc_json.h"
 
 
-struct ent {
-	const char *s;
-	int64_t i;
-};
-
-static int cmp_ent(const void *a, const void *b)
-{
-	const struct ent *x = a, *y = b;
-	int c = strcmp(x->s, y->s);
-	return c ? c : (x->i > y->i) - (x->i < y->i);
-}
-
 int sc_obs_labels_from_strings(const char *const *v, int64_t n, struct sc_obs_labels *out)
 {
 	int ret = SC_ENOMEM;
-	struct ent *e = NULL;
+	struct sc_name_ix *e = NULL;
 	int64_t m = 0;
 	struct sc_obs_labels l = SC_OBS_LABELS_INIT;
 
@@ -35,9 +24,9 @@ int sc_obs_labels_from_strings(const char *const *v, int64_t n, struct sc_obs_la
 	for (int64_t i = 0; i < n; i++) {
 		l.code[i] = -1;
 		if (v[i])
-			e[m++] = (struct ent){ v[i], i };
+			e[m++] = (struct sc_name_ix){ v[i], i };
 	}
-	qsort(e, (size_t)m, sizeof(*e), cmp_ent);
+	sc_name_ix_sort(e, m);
 	int64_t k = 0;
 	for (int64_t j = 0; j < m; j++)
 		if (j == 0 || strcmp(e[j].s, e[j - 1].s))

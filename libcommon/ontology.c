@@ -9,6 +9,7 @@
 #include "sc_alloc.h"
 #include "sc_stream.h"
 #include "strtab.h"
+#include "sc_stream_util.h"
 
 /* Collected terms and edges before indexing. */
 struct obuild {
@@ -757,21 +758,10 @@ int sc_onto_read(const char *path, enum sc_onto_format fmt, struct sc_onto **out
 	*out = NULL;
 	if (!s)
 		return SC_EIO;
-	for (;;) {
-		ssize_t got;
-		if ((rc = sc_buf_grow(&b, 1 << 20)) < 0)
-			goto out;
-		if ((got = sc_read(s, b.data + b.len, (1 << 20))) < 0) {
-			rc = (int)got;
-			goto out;
-		}
-		if (got == 0)
-			break;
-		b.len += (size_t)got;
-		if (b.len > SC_ONTO_MAX_BYTES) {
+	if ((rc = sc_stream_slurp(s, SC_ONTO_MAX_BYTES, &b)) != 0) {
+		if (rc > 0)
 			rc = sc_seterr(SC_EINPUT, "'%s': larger than %u bytes", path, SC_ONTO_MAX_BYTES);
-			goto out;
-		}
+		goto out;
 	}
 	rc = sc_onto_parse(b.data ? b.data : "", b.len, fmt, path, out);
 out:

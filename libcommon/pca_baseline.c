@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "hvg.h"
+#include "jsonl_column.h"
 #include "pca.h"
 #include "sc_alloc.h"
 #include "sc_json.h"
@@ -95,54 +96,12 @@ int sc_pcab_write_hvg(struct sc_stream *s, const struct sc_pcab_result *r, char 
 
 int sc_var_names_read(struct sc_stream *s, char ***names, int64_t *n)
 {
-	struct sc_jsonl rd;
-	cJSON *rec = NULL;
-	char **v = NULL;
-	int64_t cnt = 0, cap = 0;
-	int rc, ret = SC_ENOMEM;
-	sc_jsonl_init(&rd, s);
-	while ((rc = sc_jsonl_next(&rd, &rec)) == 1) {
-		const char *nm = sc_json_get_string(rec, "var_name");
-		if (!nm) {
-			ret = sc_seterr(SC_EINPUT, "%s line %ld: no string \"var_name\"",
-					sc_stream_name(s), rd.lineno);
-			goto out;
-		}
-		if (cnt == cap) {
-			int64_t nc = cap ? 2 * cap : 1024;
-			char **nv = sc_realloc(v, (size_t)nc, sizeof(*v));
-			if (!nv)
-				goto out;
-			v = nv;
-			cap = nc;
-		}
-		if (!(v[cnt] = sc_strdup(nm)))
-			goto out;
-		cnt++;
-		cJSON_Delete(rec);
-		rec = NULL;
-	}
-	if (rc < 0) {
-		ret = rc;
-		goto out;
-	}
-	*names = v;
-	*n = cnt;
-	v = NULL;
-	cnt = 0;
-	ret = 0;
-out:
-	cJSON_Delete(rec);
-	sc_var_names_free(v, cnt);
-	sc_jsonl_release(&rd);
-	return ret;
+	return sc_jsonl_names_read(s, "var_name", names, n);
 }
 
 void sc_var_names_free(char **names, int64_t n)
 {
-	for (int64_t i = 0; names && i < n; i++)
-		free(names[i]);
-	free(names);
+	sc_jsonl_column_free(names, n);
 }
 
 void sc_pcab_release(struct sc_pcab_result *r)

@@ -6,47 +6,29 @@
 #include <string.h>
 
 #include "corr.h"
+#include "jsonl_column.h"
+#include "name_index.h"
 #include "np_random.h"
 #include "pca_baseline.h"
 #include "sc_alloc.h"
 #include "sc_json.h"
 #include "sc_matrix.h"
 
-struct nix {
-	const char *s;
-	int64_t i;
-};
-
-static int cmp_nix(const void *a, const void *b)
-{
-	const struct nix *x = a, *y = b;
-	int c = strcmp(x->s, y->s);
-	return c ? c : (x->i > y->i) - (x->i < y->i);
-}
-
 /* sorted name index; lookup returns the first position of s, or -1 */
-static struct nix *index_names(char *const *v, int64_t n)
+static struct sc_name_ix *index_names(char *const *v, int64_t n)
 {
-	struct nix *x = sc_malloc((size_t)n + 1, sizeof(*x));
+	struct sc_name_ix *x = sc_malloc((size_t)n + 1, sizeof(*x));
 	if (!x)
 		return NULL;
 	for (int64_t i = 0; i < n; i++)
-		x[i] = (struct nix){ v[i], i };
-	qsort(x, (size_t)n, sizeof(*x), cmp_nix);
+		x[i] = (struct sc_name_ix){ v[i], i };
+	sc_name_ix_sort(x, n);
 	return x;
 }
 
-static int64_t lookup(const struct nix *x, int64_t n, const char *s)
+static int64_t lookup(const struct sc_name_ix *x, int64_t n, const char *s)
 {
-	int64_t lo = 0, hi = n;
-	while (lo < hi) {
-		int64_t mid = lo + (hi - lo) / 2;
-		if (strcmp(x[mid].s, s) < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo < n && !strcmp(x[lo].s, s) ? x[lo].i : -1;
+	return sc_name_ix_find(x, n, s, 0);
 }
 
 static int parse_num(const char *s, double *v)
@@ -61,7 +43,7 @@ static int parse_num(const char *s, double *v)
 }
 
 /* Score one condition's target rows tgt[0..nt) (DE row indices). */
-static int score_cond(const float *pred, int64_t g, const struct nix *gx, const struct nix *cx,
+static int score_cond(const float *pred, int64_t g, const struct sc_name_ix *gx, const struct sc_name_ix *cx,
 		      int64_t n, const struct sc_tsv *de, int cg, int cl, const int64_t *tgt,
 		      int64_t nt, const struct sc_tsv *cm, int mc, int mt, int mk, const char *cond,
 		      int difference, struct sc_pczb_cond *o)
@@ -148,7 +130,7 @@ int sc_pczb_score(const float *pred, int64_t n, int64_t g, char *const *cells,
 	int ret, cc, cg, cl, cp, mc, mt, mk;
 	int64_t *keep = NULL, nk = 0, *rows = NULL, *perm = NULL, ncond = 0;
 	const char **cond = NULL;
-	struct nix *gx = NULL, *cx = NULL;
+	struct sc_name_ix *gx = NULL, *cx = NULL;
 	struct sc_pczb_cond *res = NULL;
 	struct sc_nprng rng;
 
@@ -221,52 +203,6 @@ out:
 	return ret;
 }
 
-/* obs_name of every record */
-static int read_obs_names(struct sc_stream *s, char ***names, int64_t *n)
-{
-	struct sc_jsonl rd;
-	cJSON *rec = NULL;
-	char **v = NULL;
-	int64_t cnt = 0, cap = 0;
-	int rc, ret = SC_ENOMEM;
-	sc_jsonl_init(&rd, s);
-	while ((rc = sc_jsonl_next(&rd, &rec)) == 1) {
-		const char *nm = sc_json_get_string(rec, "obs_name");
-		if (!nm) {
-			ret = sc_seterr(SC_EINPUT, "%s line %ld: no string \"obs_name\"",
-					sc_stream_name(s), rd.lineno);
-			goto out;
-		}
-		if (cnt == cap) {
-			int64_t nc = cap ? 2 * cap : 1024;
-			char **nv = sc_realloc(v, (size_t)nc, sizeof(*v));
-			if (!nv)
-				goto out;
-			v = nv;
-			cap = nc;
-		}
-		if (!(v[cnt] = sc_strdup(nm)))
-			goto out;
-		cnt++;
-		cJSON_Delete(rec);
-		rec = NULL;
-	}
-	if (rc < 0) {
-		ret = rc;
-		goto out;
-	}
-	*names = v;
-	*n = cnt;
-	v = NULL;
-	cnt = 0;
-	ret = 0;
-out:
-	cJSON_Delete(rec);
-	sc_var_names_free(v, cnt);
-	sc_jsonl_release(&rd);
-	return ret;
-}
-
 int sc_perturb_czb_run(struct sc_stream *pred, struct sc_stream *obs, struct sc_stream *var,
 		       struct sc_stream *de, struct sc_stream *cmap, int difference, uint32_t seed,
 		       const struct sc_metric_ctx *ctx, struct sc_stream *out)
@@ -278,7 +214,7 @@ int sc_perturb_czb_run(struct sc_stream *pred, struct sc_stream *obs, struct sc_
 	int64_t nc = 0, ng = 0, nres = 0, bad;
 	int ret;
 
-	if ((ret = read_obs_names(obs, &cells, &nc)) < 0 ||
+	if ((ret = sc_jsonl_names_read(obs, "obs_name", &cells, &nc)) < 0 ||
 	    (ret = sc_var_names_read(var, &genes, &ng)) < 0 || (ret = sc_tsv_read(de, &D)) < 0 ||
 	    (ret = sc_tsv_read(cmap, &C)) < 0 || (ret = sc_mat_read(pred, &P)) < 0)
 		goto out;

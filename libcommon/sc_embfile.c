@@ -10,12 +10,13 @@
 #include <hdf5.h>
 
 #include "sc_alloc.h"
+#include "jsonl_column.h"
 #include "sc_embfile.h"
+#include "sc_h5ad.h"
 #include "sc_json.h"
 #include "sc_matrix.h"
 
 #define BLOCK_VALUES (1 << 18)
-#define MAX_NAMES (INT64_C(1) << 31)
 
 static void quiet_hdf5(void)
 {
@@ -71,15 +72,33 @@ static uint64_t count_nonfinite(const double *v, size_t n)
 	return bad;
 }
 
+/* Rows per block of a rows x cols latent transfer (about BLOCK_VALUES values). */
+static int64_t block_rows(int64_t rows, int64_t cols)
+{
+	int64_t block = cols ? BLOCK_VALUES / cols + 1 : rows;
+	return block > rows ? rows : block;
+}
+
+/* Read (write = 0) or write nr rows of latent from row r through buf of memory type mt. */
+static int latent_rows(hid_t did, hid_t fsp, int64_t r, int64_t nr, int64_t cols, hid_t mt,
+		       void *buf, int write)
+{
+	hsize_t start[2] = { (hsize_t)r, 0 }, cnt[2] = { (hsize_t)nr, (hsize_t)cols };
+	hid_t msp = H5Screate_simple(2, cnt, NULL);
+	int ok = msp >= 0 && H5Sselect_hyperslab(fsp, H5S_SELECT_SET, start, NULL, cnt, NULL) >= 0 &&
+		 (write ? H5Dwrite(did, mt, msp, fsp, H5P_DEFAULT, buf)
+			: H5Dread(did, mt, msp, fsp, H5P_DEFAULT, buf)) >= 0;
+	if (msp >= 0)
+		H5Sclose(msp);
+	return ok ? 0 : -1;
+}
+
 /* Scan latent in row blocks, counting non-finite values. */
 static int scan_values(hid_t did, hid_t fsp, int64_t rows, int64_t cols, uint64_t *bad)
 {
-	int64_t block = cols ? BLOCK_VALUES / cols + 1 : rows;
+	int64_t block = block_rows(rows, cols);
 	double *buf = NULL;
-	hid_t msp = -1;
 	int rc = SC_ENOMEM;
-	if (block > rows)
-		block = rows;
 	*bad = 0;
 	if (rows == 0 || cols == 0)
 		return 0;
@@ -87,21 +106,15 @@ static int scan_values(hid_t did, hid_t fsp, int64_t rows, int64_t cols, uint64_
 		goto out;
 	rc = SC_EINPUT;
 	for (int64_t r = 0; r < rows; r += block) {
-		hsize_t start[2] = { (hsize_t)r, 0 }, cnt[2] = { (hsize_t)(rows - r < block ? rows - r : block), (hsize_t)cols };
-		if ((msp = H5Screate_simple(2, cnt, NULL)) < 0 ||
-		    H5Sselect_hyperslab(fsp, H5S_SELECT_SET, start, NULL, cnt, NULL) < 0 ||
-		    H5Dread(did, H5T_NATIVE_DOUBLE, msp, fsp, H5P_DEFAULT, buf) < 0) {
+		int64_t nr = rows - r < block ? rows - r : block;
+		if (latent_rows(did, fsp, r, nr, cols, H5T_NATIVE_DOUBLE, buf, 0) < 0) {
 			sc_seterr(SC_EINPUT, "cannot read latent rows from %lld", (long long)r);
 			goto out;
 		}
-		H5Sclose(msp);
-		msp = -1;
-		*bad += count_nonfinite(buf, (size_t)cnt[0] * (size_t)cols);
+		*bad += count_nonfinite(buf, (size_t)nr * (size_t)cols);
 	}
 	rc = 0;
 out:
-	if (msp >= 0)
-		H5Sclose(msp);
 	free(buf);
 	return rc;
 }
@@ -220,34 +233,25 @@ static int fsync_path(const char *p)
 /* Copy the matrix payload into latent block by block. */
 static int copy_rows(struct sc_stream *in, hid_t did, hid_t fsp, int64_t rows, int64_t cols)
 {
-	int64_t block = cols ? BLOCK_VALUES / cols + 1 : rows;
+	int64_t block = block_rows(rows, cols);
 	float *buf = NULL;
-	hid_t msp = -1;
 	int rc = SC_ENOMEM;
-	if (block > rows)
-		block = rows;
 	if (rows == 0 || cols == 0)
 		return sc_mat_read_end(in);
 	if (!(buf = sc_malloc((size_t)block * (size_t)cols, sizeof *buf)))
 		goto out;
 	for (int64_t r = 0; r < rows; r += block) {
-		hsize_t start[2] = { (hsize_t)r, 0 }, cnt[2] = { (hsize_t)(rows - r < block ? rows - r : block), (hsize_t)cols };
-		if ((rc = sc_mat_read_rows(in, buf, (int64_t)cnt[0], cols)) < 0)
+		int64_t nr = rows - r < block ? rows - r : block;
+		if ((rc = sc_mat_read_rows(in, buf, nr, cols)) < 0)
 			goto out;
 		rc = SC_EIO;
-		if ((msp = H5Screate_simple(2, cnt, NULL)) < 0 ||
-		    H5Sselect_hyperslab(fsp, H5S_SELECT_SET, start, NULL, cnt, NULL) < 0 ||
-		    H5Dwrite(did, H5T_NATIVE_FLOAT, msp, fsp, H5P_DEFAULT, buf) < 0) {
+		if (latent_rows(did, fsp, r, nr, cols, H5T_NATIVE_FLOAT, buf, 1) < 0) {
 			sc_seterr(SC_EIO, "cannot write latent rows");
 			goto out;
 		}
-		H5Sclose(msp);
-		msp = -1;
 	}
 	rc = sc_mat_read_end(in);
 out:
-	if (msp >= 0)
-		H5Sclose(msp);
 	free(buf);
 	return rc;
 }
@@ -336,227 +340,20 @@ out:
 
 void sc_embfile_names_free(char **names, int64_t n)
 {
-	if (!names)
-		return;
-	for (int64_t i = 0; i < n; i++)
-		free(names[i]);
-	free(names);
-}
-
-/* Read a 1-D string dataset into a new array of n strings. */
-static int read_strings(hid_t did, char ***out, int64_t n)
-{
-	hid_t ft = -1, mt = -1, sp = -1;
-	char **names = NULL, **v = NULL, *fixed = NULL;
-	size_t sz = 0;
-	int rc = SC_EINPUT;
-	if ((ft = H5Dget_type(did)) < 0 || H5Tget_class(ft) != H5T_STRING) {
-		sc_seterr(SC_EINPUT, "the obs index is not a string dataset");
-		goto out;
-	}
-	rc = SC_ENOMEM;
-	if (!(names = sc_calloc((size_t)n + 1, sizeof *names)) || (mt = H5Tcopy(H5T_C_S1)) < 0 ||
-	    H5Tset_cset(mt, H5Tget_cset(ft)) < 0)
-		goto out;
-	if (H5Tis_variable_str(ft) > 0) {
-		if (!(v = sc_calloc((size_t)n + 1, sizeof *v)))
-			goto out;
-		rc = SC_EINPUT;
-		if (H5Tset_size(mt, H5T_VARIABLE) < 0 || H5Dread(did, mt, H5S_ALL, H5S_ALL, H5P_DEFAULT, v) < 0) {
-			sc_seterr(SC_EINPUT, "cannot read the obs index strings");
-			goto out;
-		}
-		rc = SC_ENOMEM;
-		for (int64_t i = 0; i < n; i++)
-			if (!(names[i] = sc_strdup(v[i] ? v[i] : "")))
-				goto out;
-		sp = H5Dget_space(did);
-		H5Dvlen_reclaim(mt, sp, H5P_DEFAULT, v);
-	} else {
-		sz = H5Tget_size(ft);
-		if (sz == 0 || sz > 65536 || !(fixed = sc_malloc((size_t)n * sz + 1, 1)))
-			goto out;
-		rc = SC_EINPUT;
-		if (H5Tset_size(mt, sz) < 0 || H5Tset_strpad(mt, H5T_STR_NULLPAD) < 0 ||
-		    H5Dread(did, mt, H5S_ALL, H5S_ALL, H5P_DEFAULT, fixed) < 0) {
-			sc_seterr(SC_EINPUT, "cannot read the obs index strings");
-			goto out;
-		}
-		rc = SC_ENOMEM;
-		for (int64_t i = 0; i < n; i++) {
-			const char *s = fixed + (size_t)i * sz;
-			if (!(names[i] = sc_malloc(strnlen(s, sz) + 1, 1)))
-				goto out;
-			memcpy(names[i], s, strnlen(s, sz));
-			names[i][strnlen(s, sz)] = '\0';
-		}
-	}
-	*out = names;
-	names = NULL;
-	rc = 0;
-out:
-	sc_embfile_names_free(names, n);
-	free(v);
-	free(fixed);
-	if (sp >= 0)
-		H5Sclose(sp);
-	if (mt >= 0)
-		H5Tclose(mt);
-	if (ft >= 0)
-		H5Tclose(ft);
-	return rc;
-}
-
-/* An integer index field, as the decimal strings pandas would print. */
-static int read_int_index(hid_t did, const char *fname, char ***out, int64_t n)
-{
-	hid_t mt = -1;
-	long long *v = NULL;
-	char **names = NULL;
-	int rc = SC_ENOMEM;
-	if (!(v = sc_calloc((size_t)n + 1, sizeof *v)) || !(names = sc_calloc((size_t)n + 1, sizeof *names)))
-		goto out;
-	rc = SC_EINPUT;
-	if ((mt = H5Tcreate(H5T_COMPOUND, sizeof *v)) < 0 || H5Tinsert(mt, fname, 0, H5T_NATIVE_LLONG) < 0 ||
-	    H5Dread(did, mt, H5S_ALL, H5S_ALL, H5P_DEFAULT, v) < 0) {
-		sc_seterr(SC_EINPUT, "cannot read the obs index field");
-		goto out;
-	}
-	rc = SC_ENOMEM;
-	for (int64_t i = 0; i < n; i++) {
-		char tmp[32];
-		snprintf(tmp, sizeof tmp, "%lld", v[i]);
-		if (!(names[i] = sc_strdup(tmp)))
-			goto out;
-	}
-	*out = names;
-	names = NULL;
-	rc = 0;
-out:
-	sc_embfile_names_free(names, n);
-	free(v);
-	if (mt >= 0)
-		H5Tclose(mt);
-	return rc;
-}
-
-/* The first field of a <= 0.6 compound obs table (the index), when it is a string. */
-static int read_compound_index(hid_t did, char ***out, int64_t n)
-{
-	hid_t ft = -1, st = -1, mst = -1, mt = -1;
-	char **names = NULL, *buf = NULL, *fname = NULL;
-	size_t sz;
-	int vlen, rc = SC_EINPUT;
-	if ((ft = H5Dget_type(did)) < 0 || H5Tget_class(ft) != H5T_COMPOUND || H5Tget_nmembers(ft) < 1 ||
-	    (st = H5Tget_member_type(ft, 0)) < 0 || !(fname = H5Tget_member_name(ft, 0)) ||
-	    (H5Tget_class(st) != H5T_STRING && H5Tget_class(st) != H5T_INTEGER)) {
-		sc_seterr(SC_EINPUT, "the obs table's first field is not a string or integer index");
-		goto out;
-	}
-	if (H5Tget_class(st) == H5T_INTEGER) { /* pandas RangeIndex: str() of each value */
-		rc = read_int_index(did, fname, out, n);
-		goto out;
-	}
-	vlen = H5Tis_variable_str(st) > 0;
-	sz = vlen ? sizeof(char *) : H5Tget_size(st);
-	rc = SC_ENOMEM;
-	if (sz == 0 || sz > 65536 || !(buf = sc_calloc((size_t)n + 1, sz)) ||
-	    !(names = sc_calloc((size_t)n + 1, sizeof *names)))
-		goto out;
-	rc = SC_EINPUT;
-	if ((mst = H5Tcopy(H5T_C_S1)) < 0 || H5Tset_size(mst, vlen ? H5T_VARIABLE : sz) < 0 ||
-	    H5Tset_cset(mst, H5Tget_cset(st)) < 0 || (mt = H5Tcreate(H5T_COMPOUND, sz)) < 0 ||
-	    H5Tinsert(mt, fname, 0, mst) < 0 || H5Dread(did, mt, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) < 0) {
-		sc_seterr(SC_EINPUT, "cannot read the obs index field");
-		goto out;
-	}
-	rc = SC_ENOMEM;
-	for (int64_t i = 0; i < n; i++) {
-		const char *s = vlen ? ((char **)(void *)buf)[i] : buf + (size_t)i * sz;
-		size_t len = s ? (vlen ? strlen(s) : strnlen(s, sz)) : 0;
-		if (!(names[i] = sc_malloc(len + 1, 1)))
-			goto out;
-		memcpy(names[i], s ? s : "", len);
-		names[i][len] = '\0';
-	}
-	if (vlen)
-		for (int64_t i = 0; i < n; i++)
-			H5free_memory(((char **)(void *)buf)[i]);
-	*out = names;
-	names = NULL;
-	rc = 0;
-out:
-	sc_embfile_names_free(names, n);
-	free(buf);
-	if (fname)
-		H5free_memory(fname);
-	if (mt >= 0)
-		H5Tclose(mt);
-	if (mst >= 0)
-		H5Tclose(mst);
-	if (st >= 0)
-		H5Tclose(st);
-	if (ft >= 0)
-		H5Tclose(ft);
-	return rc;
-}
-
-static int dataset_len(hid_t did, int64_t *n)
-{
-	hid_t sp = H5Dget_space(did);
-	hsize_t d[1];
-	int ok = sp >= 0 && H5Sget_simple_extent_ndims(sp) == 1 &&
-		 H5Sget_simple_extent_dims(sp, d, NULL) == 1 && d[0] <= (hsize_t)MAX_NAMES;
-	if (sp >= 0)
-		H5Sclose(sp);
-	if (!ok)
-		return sc_seterr(SC_EINPUT, "the obs table is not a 1-D dataset of a sane length");
-	*n = (int64_t)d[0];
-	return 0;
+	sc_strings_free(names, n);
 }
 
 int sc_dataset_obs_names(const char *path, char ***names, int64_t *n)
 {
-	hid_t fid = -1, oid = -1, did = -1;
-	char idx[256];
-	int rc = SC_EINPUT;
+	struct sc_h5ad *h = sc_h5ad_open(path, NULL);
+	int rc;
 	*names = NULL;
 	*n = 0;
-	quiet_hdf5();
-	if (H5Fis_hdf5(path) <= 0 || (fid = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT)) < 0) {
-		sc_seterr(SC_EINPUT, "'%s' is not a readable HDF5 file", path);
-		goto out;
-	}
-	if (H5Lexists(fid, "obs", H5P_DEFAULT) <= 0 || (oid = H5Oopen(fid, "obs", H5P_DEFAULT)) < 0) {
-		sc_seterr(SC_EINPUT, "'%s' has no obs table", path);
-		goto out;
-	}
-	if (H5Iget_type(oid) == H5I_DATASET) { /* <= 0.6 compound table: the first field */
-		if ((rc = dataset_len(oid, n)) == 0)
-			rc = read_compound_index(oid, names, *n);
-		goto out;
-	}
-	if ((rc = read_str_attr(oid, "_index", idx, sizeof idx)) < 0)
-		goto out;
-	if (rc == 0)
-		snprintf(idx, sizeof idx, "_index");
-	rc = SC_EINPUT;
-	if (H5Lexists(oid, idx, H5P_DEFAULT) <= 0 || (did = H5Dopen2(oid, idx, H5P_DEFAULT)) < 0) {
-		sc_seterr(SC_EINPUT, "'%s': obs index '%s' is missing", path, idx);
-		goto out;
-	}
-	if ((rc = dataset_len(did, n)) < 0 || (rc = read_strings(did, names, *n)) < 0)
-		goto out;
-	rc = 0;
-out:
-	if (rc < 0)
-		sc_preferr(rc, "'%s'", path);
-	if (did >= 0)
-		H5Dclose(did);
-	if (oid >= 0)
-		H5Oclose(oid);
-	if (fid >= 0)
-		H5Fclose(fid);
+	if (!h)
+		return SC_EINPUT;
+	if ((rc = sc_h5ad_obs_names(h, names)) == 0)
+		*n = sc_h5ad_n_obs(h);
+	sc_h5ad_close(h);
 	return rc;
 }
 
@@ -575,65 +372,21 @@ int sc_obs_names_sha256(char *const *names, int64_t n, char hex[SC_SHA256_HEXLEN
 
 int sc_obs_jsonl_names(struct sc_stream *in, char ***names, int64_t *n)
 {
-	struct sc_jsonl r;
-	cJSON *rec = NULL;
-	char **v = NULL;
-	int64_t cap = 0, k = 0;
-	int rc;
-	sc_jsonl_init(&r, in);
-	while ((rc = sc_jsonl_next(&r, &rec)) == 1) {
-		const char *s = sc_json_get_string(rec, "obs_name");
-		if (!s) {
-			rc = sc_seterr(SC_EINPUT, "%s:%ld: record without a string obs_name",
-				       sc_stream_name(in), r.lineno);
-			break;
-		}
-		if (k == cap) {
-			char **p;
-			if (cap >= MAX_NAMES) {
-				rc = sc_seterr(SC_EINPUT, "too many obs records");
-				break;
-			}
-			cap = cap ? 2 * cap : 1024;
-			if (!(p = sc_realloc(v, (size_t)cap, sizeof *p))) {
-				rc = SC_ENOMEM;
-				break;
-			}
-			v = p;
-		}
-		if (!(v[k] = sc_strdup(s))) {
-			rc = SC_ENOMEM;
-			break;
-		}
-		k++;
-		cJSON_Delete(rec);
-		rec = NULL;
-	}
-	cJSON_Delete(rec);
-	sc_jsonl_release(&r);
-	if (rc < 0) {
-		sc_embfile_names_free(v, k);
-		return rc;
-	}
-	*names = v;
-	*n = k;
-	return 0;
+	return sc_jsonl_names_read(in, "obs_name", names, n);
 }
 
 int sc_embfile_export(const char *path, struct sc_stream *out)
 {
 	struct sc_embinfo info;
 	const char *code;
-	hid_t fid = -1, did = -1, fsp = -1, msp = -1;
+	hid_t fid = -1, did = -1, fsp = -1;
 	float *buf = NULL;
 	cJSON *extra = NULL;
 	int64_t block;
 	int rc;
 	if ((rc = sc_embfile_inspect(path, &info, &code)) < 0)
 		return rc;
-	block = info.cols ? BLOCK_VALUES / info.cols + 1 : info.rows;
-	if (block > info.rows)
-		block = info.rows;
+	block = block_rows(info.rows, info.cols);
 	rc = SC_ENOMEM;
 	if (!(extra = cJSON_CreateObject()) || !(buf = sc_malloc((size_t)(block ? block : 1) * (size_t)(info.cols ? info.cols : 1), sizeof *buf)))
 		goto out;
@@ -649,23 +402,17 @@ int sc_embfile_export(const char *path, struct sc_stream *out)
 		goto out;
 	}
 	for (int64_t r = 0; info.cols && r < info.rows; r += block) {
-		hsize_t start[2] = { (hsize_t)r, 0 }, cnt[2] = { (hsize_t)(info.rows - r < block ? info.rows - r : block), (hsize_t)info.cols };
-		if ((msp = H5Screate_simple(2, cnt, NULL)) < 0 ||
-		    H5Sselect_hyperslab(fsp, H5S_SELECT_SET, start, NULL, cnt, NULL) < 0 ||
-		    H5Dread(did, H5T_NATIVE_FLOAT, msp, fsp, H5P_DEFAULT, buf) < 0) {
+		int64_t nr = info.rows - r < block ? info.rows - r : block;
+		if (latent_rows(did, fsp, r, nr, info.cols, H5T_NATIVE_FLOAT, buf, 0) < 0) {
 			sc_seterr(SC_EINPUT, "cannot read latent rows from %lld", (long long)r);
 			goto out;
 		}
-		H5Sclose(msp);
-		msp = -1;
-		if ((rc = sc_mat_write_rows(out, buf, (int64_t)cnt[0], info.cols)) < 0)
+		if ((rc = sc_mat_write_rows(out, buf, nr, info.cols)) < 0)
 			goto out;
 		rc = SC_EINPUT;
 	}
 	rc = 0;
 out:
-	if (msp >= 0)
-		H5Sclose(msp);
 	if (fsp >= 0)
 		H5Sclose(fsp);
 	if (did >= 0)

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "sc_alloc.h"
+#include "sc_stream_util.h"
 
 #define TSV_MAX_COLS 4096
 
@@ -75,16 +76,9 @@ fail:
 int sc_tsv_read(struct sc_stream *s, struct sc_tsv *t)
 {
 	struct sc_buf b = SC_BUF_INIT;
-	char chunk[65536];
-	ssize_t got;
-	int ret = 0;
-	while ((got = sc_read(s, chunk, sizeof(chunk))) > 0)
-		if ((ret = sc_buf_add(&b, chunk, (size_t)got)) < 0)
-			goto out;
-	if (got < 0) {
-		ret = (int)got;
+	int ret;
+	if ((ret = sc_stream_slurp(s, 0, &b)) < 0)
 		goto out;
-	}
 	if ((ret = sc_tsv_parse(b.data ? b.data : "", b.len, t)) < 0)
 		sc_preferr(ret, "%s", sc_stream_name(s));
 out:

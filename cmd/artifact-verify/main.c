@@ -11,6 +11,7 @@
 #include "sc_bundle.h"
 #include "sc_canonjson.h"
 #include "sc_embfile.h"
+#include "sc_stream_util.h"
 
 static void usage(FILE *fp)
 {
@@ -132,11 +133,8 @@ int main(int argc, char **argv)
 			goto fail;
 		failed |= rc;
 	}
-	if (sc_close(out) < 0) {
-		out = NULL;
+	if (sc_close_ptr(&out) < 0)
 		goto fail;
-	}
-	out = NULL;
 	if (o.emb_out && !failed && export_embedding(o.dirs[0], o.emb_out) < 0)
 		goto fail2;
 	if (sc_close_stdout() < 0)

@@ -13,6 +13,7 @@
 #include "leiden.h"
 #include "sc.h"
 #include "umap_conn.h"
+#include "sc_stream_util.h"
 
 #define MAX_RES 1000
 
@@ -255,11 +256,9 @@ int main(int argc, char **argv)
 	if (o.sweep_out && write_sweep(&o, nmi, ari, ncl, best) < 0)
 		goto fail;
 	if (write_cells(out, names, memb, g.rows, o.key_added) < 0 ||
-	    (sum && (sc_jsonl_write(sum, sj) < 0 || (rc = sc_close(sum), sum = NULL, rc) < 0)))
+	    (sum && (sc_jsonl_write(sum, sj) < 0 || sc_close_ptr(&sum) < 0)))
 		goto fail;
-	rc = sc_close(out);
-	out = NULL;
-	if (rc < 0)
+	if (sc_close_ptr(&out) < 0)
 		goto fail;
 	if (sc_verbosity >= 2) {
 		struct sc_buf b = SC_BUF_INIT;

@@ -7,6 +7,7 @@
 
 #include "cas_report.h"
 #include "sc.h"
+#include "sc_stream_util.h"
 
 static void usage(FILE *fp)
 {
@@ -50,44 +51,31 @@ static int parse_opts(int argc, char **argv, struct opts *o, int *exit_now)
 
 int main(int argc, char **argv)
 {
-	static char *dash[] = { "-" };
 	struct opts o = { 0 };
 	struct sc_cm_set in = { 0 }, agg = { 0 };
-	struct sc_stream *s = NULL, *out = NULL;
+	struct sc_stream *out = NULL;
 	int exit_now = 0, ret = SC_EXIT_INPUT;
 	sc_prog_init(argv[0]);
 	if (parse_opts(argc, argv, &o, &exit_now) < 0)
 		return sc_usage_error(usage, "%s", sc_errmsg());
 	if (exit_now)
 		return SC_EXIT_OK;
-	if (o.nin == 0) {
-		o.in = dash;
-		o.nin = 1;
-	}
 	if (!(out = sc_open(o.out, "w")))
 		goto fail;
-	for (int i = 0; i < o.nin; i++) {
-		if (!(s = sc_open(o.in[i], "r")) || sc_cm_set_read(s, &in) < 0)
-			goto fail;
-		sc_abort(s);
-		s = NULL;
-	}
+	if (sc_cm_set_load(o.in, o.nin, &in) < 0)
+		goto fail;
 	if (sc_cm_aggregate(&in, o.by, &agg) < 0)
 		goto fail;
 	for (int64_t i = 0; i < agg.n; i++)
 		if (sc_cm_write(out, &agg.m[i]) < 0)
 			goto fail;
-	if (sc_close(out) < 0) {
-		out = NULL;
+	if (sc_close_ptr(&out) < 0)
 		goto fail;
-	}
-	out = NULL;
 	ret = SC_EXIT_OK;
 	goto done;
 fail:
 	sc_err_lib();
 	sc_abort(out);
-	sc_abort(s);
 done:
 	sc_cm_set_release(&in);
 	sc_cm_set_release(&agg);

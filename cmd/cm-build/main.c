@@ -8,6 +8,7 @@
 
 #include "cas_annotate.h"
 #include "sc.h"
+#include "sc_stream_util.h"
 
 static void usage(FILE *fp)
 {
@@ -158,11 +159,8 @@ int main(int argc, char **argv)
 			sc_cm_release(&m[k]);
 		}
 	}
-	if (sc_close(out) < 0) {
-		out = NULL;
+	if (sc_close_ptr(&out) < 0)
 		goto fail;
-	}
-	out = NULL;
 	ret = SC_EXIT_OK;
 	goto done;
 fail:

@@ -10,6 +10,7 @@
 
 #include "sc.h"
 #include "sc_h5ad.h"
+#include "sc_stream_util.h"
 
 static void usage(FILE *fp)
 {
@@ -218,17 +219,8 @@ int main(int argc, char **argv)
 		rc = sc_h5ad_table_write(var_s, &var);
 	if (rc < 0)
 		goto lib_fail;
-	rc = sc_close(out);
-	out = NULL;
-	if (rc == 0) {
-		rc = sc_close(obs_s);
-		obs_s = NULL;
-	}
-	if (rc == 0) {
-		rc = sc_close(var_s);
-		var_s = NULL;
-	}
-	if (rc < 0 || sc_close_stdout() < 0)
+	if (sc_close_ptr(&out) < 0 || sc_close_ptr(&obs_s) < 0 || sc_close_ptr(&var_s) < 0 ||
+	    sc_close_stdout() < 0)
 		goto lib_fail;
 	ret = SC_EXIT_OK;
 	goto out;

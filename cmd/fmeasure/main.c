@@ -7,6 +7,7 @@
 
 #include "cas_report.h"
 #include "sc.h"
+#include "sc_stream_util.h"
 
 static void usage(FILE *fp)
 {
@@ -43,12 +44,8 @@ static int parse_opts(int argc, char **argv, struct opts *o, int *exit_now)
 		case 'o': o->out = optarg; break;
 		case O_METRICS: o->metrics = optarg; break;
 		case O_FORMAT:
-			if (strcmp(optarg, "csv") == 0)
-				o->fmt = SC_REPORT_CSV;
-			else if (strcmp(optarg, "jsonl") == 0)
-				o->fmt = SC_REPORT_JSONL;
-			else
-				return sc_seterr(SC_EUSAGE, "--format: '%s' is not csv|jsonl", optarg);
+			if (sc_report_fmt_parse(optarg, &o->fmt) < 0)
+				return SC_EUSAGE;
 			break;
 		default: return sc_seterr(SC_EUSAGE, "unknown option");
 		}
@@ -60,48 +57,32 @@ static int parse_opts(int argc, char **argv, struct opts *o, int *exit_now)
 
 int main(int argc, char **argv)
 {
-	static char *dash[] = { "-" };
 	struct opts o = { 0 };
 	struct sc_cm_set in = { 0 };
-	struct sc_stream *s = NULL, *out = NULL, *met = NULL;
+	struct sc_stream *out = NULL, *met = NULL;
 	int exit_now = 0, ret = SC_EXIT_INPUT;
 	sc_prog_init(argv[0]);
 	if (parse_opts(argc, argv, &o, &exit_now) < 0)
 		return sc_usage_error(usage, "%s", sc_errmsg());
 	if (exit_now)
 		return SC_EXIT_OK;
-	if (o.nin == 0) {
-		o.in = dash;
-		o.nin = 1;
-	}
 	if (!(out = sc_open(o.out, "w")) || (o.metrics && !(met = sc_open(o.metrics, "w"))))
 		goto fail;
-	for (int i = 0; i < o.nin; i++) {
-		if (!(s = sc_open(o.in[i], "r")) || sc_cm_set_read(s, &in) < 0)
-			goto fail;
-		sc_abort(s);
-		s = NULL;
-	}
+	if (sc_cm_set_load(o.in, o.nin, &in) < 0)
+		goto fail;
 	if (sc_cas_fmeasure_report(&in, o.fmt, out) < 0 ||
 	    (met && sc_cas_fmeasure_report(&in, SC_REPORT_JSONL, met) < 0))
 		goto fail;
-	if (met && sc_close(met) < 0) {
-		met = NULL;
+	if (sc_close_ptr(&met) < 0)
 		goto fail;
-	}
-	met = NULL;
-	if (sc_close(out) < 0) {
-		out = NULL;
+	if (sc_close_ptr(&out) < 0)
 		goto fail;
-	}
-	out = NULL;
 	ret = SC_EXIT_OK;
 	goto done;
 fail:
 	sc_err_lib();
 	sc_abort(out);
 	sc_abort(met);
-	sc_abort(s);
 done:
 	sc_cm_set_release(&in);
 	return ret;

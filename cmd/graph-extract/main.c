@@ -11,6 +11,7 @@
 #include "sc.h"
 #include "sc_h5ad.h"
 #include "umap_conn.h"
+#include "sc_stream_util.h"
 
 static void usage(FILE *fp)
 {
@@ -69,7 +70,7 @@ int main(int argc, char **argv)
 	struct sc_csr g = SC_CSR_INIT;
 	struct sc_knn k = SC_KNN_INIT;
 	cJSON *meta = NULL;
-	int exit_now = 0, ret = SC_EXIT_INPUT, rc;
+	int exit_now = 0, ret = SC_EXIT_INPUT;
 
 	sc_prog_init(argv[0]);
 	if (parse_opts(argc, argv, &o, &exit_now) < 0)
@@ -94,9 +95,7 @@ int main(int argc, char **argv)
 	} else if (sc_graph_write(out, &g, meta) < 0) {
 		goto fail;
 	}
-	rc = sc_close(out);
-	out = NULL;
-	if (rc < 0)
+	if (sc_close_ptr(&out) < 0)
 		goto fail;
 	ret = SC_EXIT_OK;
 	goto done;

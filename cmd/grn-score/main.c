@@ -8,6 +8,7 @@
 #include "sc.h"
 #include "grn.h"
 #include "pca_baseline.h"
+#include "sc_stream_util.h"
 
 static void usage(FILE *fp)
 {
@@ -129,11 +130,8 @@ int main(int argc, char **argv)
 	if (sc_grn_score(E.data, E.rows, E.cols, X.data, X.cols, names, &t, o.min_cells, &r) < 0 ||
 	    write_records(out, &r, &o) < 0)
 		goto fail;
-	if (sc_close(out) < 0) {
-		out = NULL;
+	if (sc_close_ptr(&out) < 0)
 		goto fail;
-	}
-	out = NULL;
 	ret = SC_EXIT_OK;
 	goto done;
 fail:

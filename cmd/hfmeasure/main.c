@@ -9,6 +9,7 @@
 #include "cas_report.h"
 #include "ontology.h"
 #include "sc.h"
+#include "sc_stream_util.h"
 
 static void usage(FILE *fp)
 {
@@ -66,12 +67,8 @@ static int parse_opts(int argc, char **argv, struct opts *o, int *exit_now)
 			break;
 		case 'o': o->out = optarg; break;
 		case O_FORMAT:
-			if (strcmp(optarg, "csv") == 0)
-				o->fmt = SC_REPORT_CSV;
-			else if (strcmp(optarg, "jsonl") == 0)
-				o->fmt = SC_REPORT_JSONL;
-			else
-				return sc_seterr(SC_EUSAGE, "--format: '%s' is not csv|jsonl", optarg);
+			if (sc_report_fmt_parse(optarg, &o->fmt) < 0)
+				return SC_EUSAGE;
 			break;
 		case O_ONTO: o->onto = optarg; break;
 		case O_OFMT:
@@ -110,10 +107,9 @@ static int load_onto(const struct opts *o, const struct sc_cm_set *in, struct sc
 
 int main(int argc, char **argv)
 {
-	static char *dash[] = { "-" };
 	struct opts o = { 0 };
 	struct sc_cm_set in = { 0 };
-	struct sc_stream *s = NULL, *out = NULL;
+	struct sc_stream *out = NULL;
 	struct sc_onto *on = NULL;
 	struct sc_hfmeasure *h = NULL;
 	int exit_now = 0, ret = SC_EXIT_INPUT;
@@ -122,32 +118,20 @@ int main(int argc, char **argv)
 		return sc_usage_error(usage, "%s", sc_errmsg());
 	if (exit_now)
 		return SC_EXIT_OK;
-	if (o.nin == 0) {
-		o.in = dash;
-		o.nin = 1;
-	}
 	if (!(out = sc_open(o.out, "w")))
 		goto fail;
-	for (int i = 0; i < o.nin; i++) {
-		if (!(s = sc_open(o.in[i], "r")) || sc_cm_set_read(s, &in) < 0)
-			goto fail;
-		sc_abort(s);
-		s = NULL;
-	}
+	if (sc_cm_set_load(o.in, o.nin, &in) < 0)
+		goto fail;
 	if (load_onto(&o, &in, &on) < 0 || !(h = sc_hfmeasure_new(on, o.root)) ||
 	    sc_cas_hfmeasure_report(&in, h, o.k, o.unknown, o.fmt, out) < 0)
 		goto fail;
-	if (sc_close(out) < 0) {
-		out = NULL;
+	if (sc_close_ptr(&out) < 0)
 		goto fail;
-	}
-	out = NULL;
 	ret = SC_EXIT_OK;
 	goto done;
 fail:
 	sc_err_lib();
 	sc_abort(out);
-	sc_abort(s);
 done:
 	sc_hfmeasure_free(h);
 	sc_onto_free(on);

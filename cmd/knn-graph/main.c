@@ -12,6 +12,7 @@
 #include "knn_io.h"
 #include "sc.h"
 #include "umap_conn.h"
+#include "sc_stream_util.h"
 
 static void usage(FILE *fp)
 {
@@ -224,17 +225,12 @@ int main(int argc, char **argv)
 			goto fail;
 		cJSON_DeleteItemFromObject(h, "kind");
 		cJSON_DeleteItemFromObject(h, "symmetric");
-		if (kout && (sc_knn_write(kout, &g, o.metric, h) < 0 || sc_close(kout) < 0)) {
-			kout = NULL;
+		if (kout && (sc_knn_write(kout, &g, o.metric, h) < 0 || sc_close_ptr(&kout) < 0))
 			goto fail;
-		}
-		kout = NULL;
 	} else if ((o.tsv ? sc_knn_write_tsv(out, &g) : sc_knn_write(out, &g, o.metric, h)) < 0) {
 		goto fail;
 	}
-	rc = sc_close(out);
-	out = NULL;
-	if (rc < 0)
+	if (sc_close_ptr(&out) < 0)
 		goto fail;
 	ret = SC_EXIT_OK;
 	goto done;

@@ -8,6 +8,7 @@
 #include "sc.h"
 #include "label_predict.h"
 #include "obs_labels.h"
+#include "sc_stream_util.h"
 
 static void usage(FILE *fp)
 {
@@ -159,11 +160,8 @@ int main(int argc, char **argv)
 		goto fail;
 	if (aux && (o.probe ? sc_lp_write_split(aux, &r) : sc_lp_write_folds(aux, &r)) < 0)
 		goto fail;
-	if (sc_close(aux) < 0 || (aux = NULL, sc_close(out) < 0)) {
-		aux = out = NULL;
+	if (sc_close_ptr(&aux) < 0 || sc_close_ptr(&out) < 0)
 		goto fail;
-	}
-	out = NULL;
 	ret = SC_EXIT_OK;
 	goto done;
 fail:

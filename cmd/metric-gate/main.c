@@ -9,6 +9,7 @@
 
 #include "sc.h"
 #include "sc_gate.h"
+#include "sc_stream_util.h"
 
 static void usage(FILE *fp)
 {
@@ -132,16 +133,9 @@ int main(int argc, char **argv)
 	if (sc_gate_write_table(out, &g) < 0 || (js && sc_gate_write_jsonl(js, &g) < 0) ||
 	    (md && sc_gate_write_markdown(md, &g) < 0))
 		goto fail;
-	if (sc_close(js) < 0 || sc_close(md) < 0) {
-		js = md = NULL;
+	if (sc_close_ptr(&js) < 0 || sc_close_ptr(&md) < 0 || sc_close_ptr(&out) < 0 ||
+	    sc_close_stdout() < 0)
 		goto fail;
-	}
-	js = md = NULL;
-	if (sc_close(out) < 0 || sc_close_stdout() < 0) {
-		out = NULL;
-		goto fail;
-	}
-	out = NULL;
 	ret = g.regressions ? SC_EXIT_CHECK : SC_EXIT_OK;
 	goto done;
 fail:

@@ -7,6 +7,7 @@
 
 #include "sc.h"
 #include "pca_baseline.h"
+#include "sc_stream_util.h"
 
 static void usage(FILE *fp)
 {
@@ -108,11 +109,8 @@ int main(int argc, char **argv)
 	if (sc_pcab_run(&X, &o.p, &r) < 0 || sc_pcab_write(out, &r) < 0 ||
 	    (hvg && sc_pcab_write_hvg(hvg, &r, names) < 0))
 		goto fail;
-	if (sc_close(hvg) < 0 || (hvg = NULL, sc_close(out) < 0)) {
-		hvg = out = NULL;
+	if (sc_close_ptr(&hvg) < 0 || sc_close_ptr(&out) < 0)
 		goto fail;
-	}
-	out = NULL;
 	ret = SC_EXIT_OK;
 	goto done;
 fail:

@@ -8,6 +8,7 @@
 #include "sc.h"
 #include "perturb.h"
 #include "perturb_czb.h"
+#include "sc_stream_util.h"
 
 static void usage(FILE *fp)
 {
@@ -166,11 +167,8 @@ int main(int argc, char **argv)
 	} else if (run_smf(&o, in, obs, ex, out) < 0) {
 		goto fail;
 	}
-	if (sc_close(out) < 0) {
-		out = NULL;
+	if (sc_close_ptr(&out) < 0)
 		goto fail;
-	}
-	out = NULL;
 	ret = SC_EXIT_OK;
 	goto done;
 fail:
