@@ -506,18 +506,62 @@ static size_t kept_columns(const struct dtab *t, size_t *keep)
 	return nk;
 }
 
+/* Small multiples of bars, one panel per kept column and one bar per row of t (rows named
+ * "model" or "model (classifier)"), added as figure <ds>_<suffix>.svg. */
+static int bars_figure(struct sc_report *r, const struct dtab *t, const char *ds, const char *what,
+		       const char *suffix, const struct sc_report_opts *o)
+{
+	size_t *keep = sc_calloc(t->nc + 1, sizeof *keep), nk;
+	const char **mets = sc_calloc(t->nc + 1, sizeof *mets), **rows = sc_calloc(t->nm + 1, sizeof *rows);
+	double *bv = sc_calloc(t->nm * t->nc + 1, sizeof *bv);
+	int *hib = sc_calloc(t->nc + 1, sizeof *hib), rc = SC_ENOMEM;
+	char slug[128], name[192], title[512], path[1024], (*rn)[192] = sc_calloc(t->nm + 1, sizeof *rn);
+	if (!keep || !mets || !rows || !bv || !hib || !rn)
+		goto out;
+	slugify(ds, slug, sizeof slug);
+	nk = kept_columns(t, keep);
+	for (size_t m = 0; m < t->nm; m++) {
+		row_name(t->models[m], rn[m], sizeof rn[m]);
+		rows[m] = rn[m];
+		for (size_t k = 0; k < nk; k++)
+			bv[k * t->nm + m] = cell_mean(&t->cell[m * t->nc + keep[k]]);
+	}
+	for (size_t k = 0; k < nk; k++) {
+		mets[k] = t->cols[keep[k]].label;
+		hib[k] = t->cols[keep[k]].hib;
+	}
+	{
+		struct sc_svg_bars sb = { title, t->nm, nk, rows, mets, bv, hib };
+		snprintf(title, sizeof title, "%s: %s", ds, what);
+		snprintf(name, sizeof name, "%s_%s.svg", slug, suffix);
+		snprintf(path, sizeof path, "%s/%s", o->figlink, name);
+		if ((rc = add_figure(r, name, sc_svg_metric_bars(&sb))) < 0 ||
+		    (rc = sc_doc_figure(r->doc, title, path, r->fig[r->nfig - 1].svg)) < 0)
+			goto out;
+	}
+	rc = 0;
+out:
+	free(keep);
+	free(mets);
+	free(rows);
+	free(bv);
+	free(hib);
+	free(rn);
+	return rc;
+}
+
 static int figures(struct sc_report *r, const struct dtab *t, const double *sc, const double *agg,
 		   const size_t *ord, int has_scib, const char *ds, const struct sc_report_opts *o)
 {
 	static const char *aggn[] = { "Bio conservation", "Batch correction", "Total" };
 	size_t *keep = sc_calloc(t->nc + 1, sizeof *keep), nk;
 	const char **rows = sc_calloc(t->nm + 1, sizeof *rows), **cols = sc_calloc(t->nc + 1, sizeof *cols);
-	const char **groups = sc_calloc(t->nc + 1, sizeof *groups), **mets = sc_calloc(t->nc + 1, sizeof *mets);
+	const char **groups = sc_calloc(t->nc + 1, sizeof *groups);
 	double *v = sc_calloc(t->nm * t->nc + 1, sizeof *v), *s = sc_calloc(t->nm * t->nc + 1, sizeof *s);
-	double *a = sc_calloc(t->nm * 3 + 1, sizeof *a), *bv = sc_calloc(t->nm * t->nc + 1, sizeof *bv);
-	int *hib = sc_calloc(t->nc + 1, sizeof *hib), rc = SC_ENOMEM;
+	double *a = sc_calloc(t->nm * 3 + 1, sizeof *a);
+	int rc = SC_ENOMEM;
 	char slug[128], name[192], title[512], path[1024], (*lab)[160] = sc_calloc(t->nc + 1, sizeof *lab);
-	if (!keep || !rows || !cols || !groups || !mets || !v || !s || !a || !bv || !hib || !lab)
+	if (!keep || !rows || !cols || !groups || !v || !s || !a || !lab)
 		goto out;
 	slugify(ds, slug, sizeof slug);
 	nk = kept_columns(t, keep);
@@ -528,7 +572,6 @@ static int figures(struct sc_report *r, const struct dtab *t, const double *sc, 
 			size_t c = keep[k];
 			v[i * nk + k] = cell_mean(&t->cell[m * t->nc + c]);
 			s[i * nk + k] = sc[m * t->nc + c];
-			bv[k * t->nm + m] = cell_mean(&t->cell[m * t->nc + c]);
 		}
 		for (int q = 0; q < 3; q++)
 			a[i * 3 + q] = agg[m * 3 + q];
@@ -537,9 +580,7 @@ static int figures(struct sc_report *r, const struct dtab *t, const double *sc, 
 		const struct col *c = &t->cols[keep[k]];
 		snprintf(lab[k], 160, "%s%s", c->label, c->hib == 0 ? " (lower better)" : "");
 		cols[k] = lab[k];
-		mets[k] = c->label;
 		groups[k] = c->group == 0 ? "Bio conservation" : c->group == 1 ? "Batch correction" : "Other";
-		hib[k] = c->hib;
 	}
 	{
 		struct sc_svg_table st = { title, t->nm, nk, has_scib ? 3 : 0, rows, cols, groups, v, s, aggn, a };
@@ -550,28 +591,16 @@ static int figures(struct sc_report *r, const struct dtab *t, const double *sc, 
 		    (rc = sc_doc_figure(r->doc, title, path, r->fig[r->nfig - 1].svg)) < 0)
 			goto out;
 	}
-	{
-		struct sc_svg_bars sb = { title, t->nm, nk, (const char *const *)t->models, mets, bv, hib };
-		snprintf(title, sizeof title, "%s: each metric by model", ds);
-		snprintf(name, sizeof name, "%s_bars.svg", slug);
-		snprintf(path, sizeof path, "%s/%s", o->figlink, name);
-		if ((rc = add_figure(r, name, sc_svg_metric_bars(&sb))) < 0 ||
-		    (rc = sc_doc_figure(r->doc, title, path, r->fig[r->nfig - 1].svg)) < 0)
-			goto out;
-	}
-	rc = 0;
+	rc = bars_figure(r, t, ds, "each metric by model", "bars", o);
 out:
 	free(keep);
 	free(lab);
 	free(rows);
 	free(cols);
 	free(groups);
-	free(mets);
 	free(v);
 	free(s);
 	free(a);
-	free(bv);
-	free(hib);
 	return rc;
 }
 
@@ -597,9 +626,10 @@ static int perf_section(struct sc_doc *d, const struct sc_metricset *s, const ch
 /* Label prediction (view VIEW_LP: czbenchmarks' per-classifier fold means, one row per model
  * and classifier) or the linear probe (VIEW_PROBE: one row per model), with its own best
  * marks and, with a baseline, its own deltas. */
-static int label_section(struct sc_doc *d, const struct sc_metricset *s, const struct sc_metricset *base,
-			 const char *ds, enum view v)
+static int label_section(struct sc_report *r, const struct sc_metricset *s, const struct sc_metricset *base,
+			 const char *ds, enum view v, const struct sc_report_opts *o)
 {
+	struct sc_doc *d = r->doc;
 	struct dtab t, bt;
 	double *sc = NULL;
 	int rc;
@@ -619,6 +649,10 @@ static int label_section(struct sc_doc *d, const struct sc_metricset *s, const s
 			      "scModelForge linear probe: logistic regression scored on a stratified 20% test "
 			      "split. Not part of the scIB aggregate; bold: best per metric.")) < 0 ||
 	    (rc = metrics_table(d, &t, sc)) < 0)
+		goto out;
+	if (o->figlink && (rc = bars_figure(r, &t, ds, v == VIEW_LP ? "label prediction by model and classifier" :
+					    "linear probe by model", v == VIEW_LP ? "label_prediction" : "linear_probe",
+					    o)) < 0)
 		goto out;
 	if (base && ((rc = dtab_build(base, ds, SC_FAMILY_SCIENTIFIC, v, &bt)) < 0 ||
 		     (rc = deltas_table(d, &t, &bt, NULL)) < 0))
@@ -699,7 +733,7 @@ static int dataset_section(struct sc_report *r, const struct sc_metricset *s, co
 				   (rc = figures(r, &t, sc, agg, ord, has_scib, ds, o)) < 0))
 			goto out;
 	}
-	if ((rc = label_section(r->doc, s, base, ds, VIEW_LP)) < 0 || (rc = label_section(r->doc, s, base, ds, VIEW_PROBE)) < 0)
+	if ((rc = label_section(r, s, base, ds, VIEW_LP, o)) < 0 || (rc = label_section(r, s, base, ds, VIEW_PROBE, o)) < 0)
 		goto out;
 	rc = perf_section(r->doc, s, ds);
 out:

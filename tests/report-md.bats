@@ -157,6 +157,21 @@ TAB
 	grep -qF '| good (lr) | accuracy | 0.8000 | 0.7500 | -0.0500 | worse |' "$T/r2.md"
 }
 
+@test "label prediction and linear probe get their own bar figures" {
+	command -v xmllint >/dev/null || skip "xmllint not installed"
+	{ fixture; lp_fixture; } >"$T/m.jsonl"
+	run -0 report-md --figures "$T/fig" -o "$T/r.md" "$T/m.jsonl"
+	run -0 ls "$T/fig"
+	assert_output $'kang_bars.svg\nkang_results.svg\nsim_bars.svg\nsim_label_prediction.svg\nsim_linear_probe.svg\nsim_results.svg'
+	xmllint --noout "$T"/fig/*.svg
+	grep -q '^!\[sim: label prediction by model and classifier\](fig/sim_label_prediction.svg)$' "$T/r.md"
+	# one bar per model and classifier, named as in the table
+	grep -qF 'good (MEAN(knn,lr))' "$T/fig/sim_label_prediction.svg"
+	grep -qF '>bad (lr)<' "$T/fig/sim_label_prediction.svg"
+	# the figure follows its table, before the linear probe section
+	awk '/^### Label prediction/{l=NR} /sim_label_prediction.svg/{f=NR} /^### Linear probe/{p=NR} END{exit !(l < f && f < p)}' "$T/r.md"
+}
+
 @test "score-scib's aggregate records are recomputed, not shown as metric columns" {
 	fixture >"$T/m.jsonl"
 	for a in bio_conservation batch_correction total; do
