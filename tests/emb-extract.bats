@@ -232,3 +232,23 @@ payload() { tail -c +$(($(head -1 "$1" | wc -c) + 1)) "$1"; }
 	assert_status 2
 	[[ "$output" == *exclusive* ]]
 }
+
+@test "--latent reads a model run's embeddings.h5 back to the sealed matrix" {
+	sc-simulate -n 30 -d 5 --types 3 --batches 2 --seed 4 -o "$T/x.scmat" --obs-out "$T/sim_obs.jsonl"
+	mkdir "$T/b"
+	artifact-seal -q --embedding "$T/x.scmat" --obs "$T/sim_obs.jsonl" "$T/b" >/dev/null
+	run -0 emb-extract --latent -o "$T/e.scmat" "$T/b/embeddings.h5"
+	# same float32 payload as the matrix it was sealed from
+	cmp <(tail -c +"$(($(head -1 "$T/e.scmat" | wc -c) + 1))" "$T/e.scmat") \
+		<(tail -c +"$(($(head -1 "$T/x.scmat" | wc -c) + 1))" "$T/x.scmat")
+	run -0 mat-info "$T/e.scmat"
+	assert_output --partial '"rows":30'
+	assert_output --partial '"obs_names_sha256"'
+	# an .h5ad is not an embeddings.h5, and --latent takes no other mode
+	need_shared
+	bad_input "latent" --latent -o "$T/out" "$DATA/$PBMC"
+	run --separate-stderr emb-extract --latent --obsm X_pca -o "$T/out" "$T/b/embeddings.h5"
+	assert_status 2
+	[[ "$stderr" == "emb-extract: --latent reads an embeddings.h5 and takes no other"* ]]
+	[ ! -e "$T/out" ]
+}

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "sc.h"
+#include "sc_embfile.h"
 #include "sc_h5ad.h"
 #include "sc_stream_util.h"
 
@@ -18,6 +19,7 @@ static void usage(FILE *fp)
 		"usage: emb-extract [--obsm KEY | --X | --layer NAME | --raw] [--obs KEYS | --all-obs]\n"
 		"                   [--obs-out FILE] [--var KEYS | --all-var] [--var-out FILE]\n"
 		"                   [--mod NAME] [--max-gb N] [--list] [-fqvz] [-o FILE] FILE.h5ad\n"
+		"       emb-extract --latent [-fqvz] [-o FILE] embeddings.h5\n"
 		"  --obsm KEY      write obsm[KEY] as a matrix stream (SCMAT1)\n"
 		"  --X             write X (sparse X is densified)\n"
 		"  --layer NAME    write layers[NAME]\n"
@@ -29,17 +31,19 @@ static void usage(FILE *fp)
 		"  --mod NAME      modality of an .h5mu (default: the root AnnData)\n"
 		"  --max-gb N      refuse to densify X/layers larger than N GB (default: half of RAM)\n"
 		"  --list          print JSONL of what the file holds\n"
+		"  --latent        FILE is a model run's embeddings.h5: write its latent dataset\n"
 		"  -o FILE         output (default stdout); -z compress with zstd\n"
 		"  -f              write binary output to a terminal anyway\n"
 		"  -q, -v, -h, --version, --progress\n");
 }
 
 enum { OPT_OBSM = SC_OPT_FIRST_PRIVATE, OPT_X, OPT_LAYER, OPT_OBS, OPT_ALL_OBS, OPT_OBS_OUT,
-       OPT_VAR, OPT_ALL_VAR, OPT_VAR_OUT, OPT_MOD, OPT_MAX_GB, OPT_LIST, OPT_RAW };
+       OPT_VAR, OPT_ALL_VAR, OPT_VAR_OUT, OPT_MOD, OPT_MAX_GB, OPT_LIST, OPT_RAW,
+       OPT_LATENT };
 
 struct opts {
 	const char *obsm, *layer, *obs, *obs_out, *var, *var_out, *mod, *out, *input;
-	int X, raw, all_obs, all_var, list, force, zstd;
+	int X, raw, all_obs, all_var, list, force, zstd, latent;
 	double max_gb;
 };
 
@@ -47,7 +51,8 @@ static int parse_opts(int argc, char **argv, struct opts *o, int *exit_now)
 {
 	static const struct option lo[] = {
 		{ "all-obs", no_argument, NULL, OPT_ALL_OBS }, { "all-var", no_argument, NULL, OPT_ALL_VAR },
-		{ "force", no_argument, NULL, 'f' },           { "layer", required_argument, NULL, OPT_LAYER },
+		{ "force", no_argument, NULL, 'f' },           { "latent", no_argument, NULL, OPT_LATENT },
+		{ "layer", required_argument, NULL, OPT_LAYER },
 		{ "list", no_argument, NULL, OPT_LIST },       { "max-gb", required_argument, NULL, OPT_MAX_GB },
 		{ "mod", required_argument, NULL, OPT_MOD },   { "obs", required_argument, NULL, OPT_OBS },
 		{ "obs-out", required_argument, NULL, OPT_OBS_OUT },
@@ -70,6 +75,7 @@ static int parse_opts(int argc, char **argv, struct opts *o, int *exit_now)
 		case 'z': o->zstd = 1; break;
 		case OPT_ALL_OBS: o->all_obs = 1; break;
 		case OPT_ALL_VAR: o->all_var = 1; break;
+		case OPT_LATENT: o->latent = 1; break;
 		case OPT_LAYER: o->layer = optarg; break;
 		case OPT_LIST: o->list = 1; break;
 		case OPT_MAX_GB:
@@ -98,6 +104,10 @@ static int check_opts(struct opts *o)
 {
 	int modes = !!o->obsm + o->X + !!o->layer + o->raw;
 	int want_obs = o->obs || o->all_obs || o->obs_out, want_var = o->var || o->all_var || o->var_out;
+	if (o->latent && (modes || want_obs || want_var || o->list || o->mod))
+		return sc_usage_error(usage, "--latent reads an embeddings.h5 and takes no other extraction option");
+	if (o->latent)
+		return 0;
 	if (modes > 1)
 		return sc_usage_error(usage, "--obsm, --X, --layer and --raw are exclusive");
 	if (o->obs && o->all_obs)
@@ -182,6 +192,25 @@ int main(int argc, char **argv)
 		return rc;
 	if (same_file(o.out, o.input) || same_file(o.obs_out, o.input) || same_file(o.var_out, o.input))
 		return sc_usage_error(usage, "an output would replace the input '%s'", o.input);
+	if (o.latent) {
+		const char *code;
+		struct sc_embinfo info;
+		/* check the layout before creating the output */
+		if (sc_embfile_inspect(o.input, &info, &code) < 0)
+			goto lib_fail;
+		if (info.nonfinite)
+			sc_warn("latent has %llu NaN or Inf values", (unsigned long long)info.nonfinite);
+		if (!o.force && (!o.out || !strcmp(o.out, "-")) && isatty(STDOUT_FILENO)) {
+			sc_errx("refusing to write a binary matrix to a terminal (use -o FILE or -f)");
+			goto out;
+		}
+		if (!(out = open_out(o.out, o.zstd)))
+			goto out;
+		if (sc_embfile_export(o.input, out) < 0 || sc_close_ptr(&out) < 0 || sc_close_stdout() < 0)
+			goto lib_fail;
+		ret = SC_EXIT_OK;
+		goto out;
+	}
 	/* read everything first: a missing key fails before any output exists */
 	if (!(h = sc_h5ad_open(o.input, o.mod)))
 		goto lib_fail;
