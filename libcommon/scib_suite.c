@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "allpairs.h"
 #include "batch_entropy.h"
 #include "cluster_compare.h"
 #include "graph_conn.h"
@@ -240,7 +241,7 @@ static int run_silhouettes(struct run *r)
 		if (r->o->sgemm_reference) {
 			int64_t m = in->n < 20000 ? in->n : 20000;
 			sc_log(2, "sgemm reference (same tiles, %lld rows): %.3f GFLOP/s", (long long)m,
-			       sc_silhouette_sgemm_gflops(in->x, m, in->d, r->o->threads));
+			       sc_allpairs_sgemm_gflops(in->x, m, in->d, r->o->threads));
 		}
 		r->t = sc_now();
 	}
