@@ -553,23 +553,6 @@ static int set_tiles(struct ap *c, int within_label)
 
 /* ---- kNN finishing ---- */
 
-/* The k nearest of original row i by an exact scan over all rows (ties by index). */
-static void exact_row(const struct ap *c, int64_t i, float *hv, int32_t *hi, void *scratch)
-{
-	const float *x = c->in->x;
-	int64_t d = c->d;
-	int len = 0;
-	for (int64_t j = 0; j < c->n; j++) {
-		if (j == i)
-			continue;
-		float v = (float)knn_exact_dist(x + i * d, x + j * d, d, SC_KNN_EUCLIDEAN);
-		if (len < c->k || v <= hv[0])
-			knn_heap_push(hv, hi, &len, c->k, v, (int32_t)j);
-	}
-	knn_finish_row(x + i * d, x, d, SC_KNN_EUCLIDEAN, hi, len, c->k, c->out->idx + i * c->k,
-		       c->out->dist + i * c->k, scratch);
-}
-
 static void *finish_worker(void *arg)
 {
 	struct ap *c = arg;
@@ -598,11 +581,11 @@ static void *finish_worker(void *arg)
 			 * distance >= W - E (E: float32 error bound of the tile value). They cannot
 			 * tie or beat the k-th kept distance when that is strictly larger. */
 			double W = c->hv[p * kk], ni = c->nrm[p];
-			double E = (double)(d + 8) * 0x1p-24 * 1.01 * (ni + c->maxn) + 1e-30;
-			double Dk = od[k - 1];
-			if (c->hl[p] == kk && W - E > Dk * Dk * (1 + 0x1p-20) + 1e-30)
+			double E = (double)(d + 8) * 0x1p-24 * 1.01 * (ni + c->maxn);
+			if (c->hl[p] == kk && knn_margin_proven(W - E, od[k - 1]))
 				continue;
-			exact_row(c, i, hv, hi, scratch);
+			knn_exact_scan(c->in->x + i * d, c->in->x, c->n, d, i, SC_KNN_EUCLIDEAN, k, hv, hi,
+				       oi, od, scratch);
 			atomic_fetch_add(&c->exact_rows, 1);
 		}
 	}

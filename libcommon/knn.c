@@ -270,6 +270,26 @@ void knn_finish_row(const float *q, const float *ref, int64_t d, enum sc_knn_met
 	}
 }
 
+void knn_exact_scan(const float *q, const float *ref, int64_t nref, int64_t d, int64_t self,
+		    enum sc_knn_metric metric, int k, float *hv, int32_t *hi, int32_t *oidx,
+		    float *odist, void *scratch)
+{
+	int len = 0;
+	for (int64_t j = 0; j < nref; j++) {
+		if (j == self)
+			continue;
+		float v = (float)knn_exact_dist(q, ref + j * d, d, metric);
+		if (len < k || v <= hv[0])
+			knn_heap_push(hv, hi, &len, k, v, (int32_t)j);
+	}
+	knn_finish_row(q, ref, d, metric, hi, len, k, oidx, odist, scratch);
+}
+
+int knn_margin_proven(double lower_sq, float dk)
+{
+	return lower_sq > (double)dk * (double)dk * (1 + 0x1p-20) + 1e-30;
+}
+
 int knn_tiles_init(struct knn_tiles *t, int kk)
 {
 	t->kk = kk;
@@ -317,7 +337,8 @@ void knn_tiles_scan(struct knn_tiles *t, const float *qa, int64_t q0, int qb, co
 struct job {
 	const float *ref, *query;   /* augmented rows: [-2y, |y|^2] and [x, 1] */
 	const float *ref0, *query0; /* the original rows for the exact distances */
-	int64_t nref, nq, d;
+	int64_t nref, nq, d, avail;
+	double maxn;                /* largest |y|^2 of the reference rows */
 	int k, kk, exclude_self;
 	enum sc_knn_metric metric;
 	atomic_llong next;
@@ -331,7 +352,11 @@ static void *worker(void *arg)
 	int64_t d = j->d;
 	int kk = j->kk;
 	struct knn_tiles tb;
-	if (knn_tiles_init(&tb, kk) < 0) {
+	float *ev = sc_malloc((size_t)j->k, sizeof(float));
+	int32_t *ei = sc_malloc((size_t)j->k, sizeof(int32_t));
+	if (!ev || !ei || knn_tiles_init(&tb, kk) < 0) {
+		free(ev);
+		free(ei);
 		j->failed = 1;
 		return NULL;
 	}
@@ -347,12 +372,31 @@ static void *worker(void *arg)
 		}
 		for (int a = 0; a < qb; a++) {
 			int64_t row = q0 + a;
-			knn_finish_row(j->query0 + row * d, j->ref0, d, j->metric, tb.hi + (int64_t)a * kk,
-				       tb.hl[a], j->k, j->out->idx + row * j->k, j->out->dist + row * j->k,
-				       tb.scratch);
+			const float *q = j->query0 + row * d;
+			int32_t *oi = j->out->idx + row * j->k;
+			float *od = j->out->dist + row * j->k;
+			knn_finish_row(q, j->ref0, d, j->metric, tb.hi + (int64_t)a * kk, tb.hl[a], j->k,
+				       oi, od, tb.scratch);
+			if (j->metric != SC_KNN_EUCLIDEAN || tb.hl[a] >= j->avail)
+				continue;
+			/* Rows left out of the heap have tile value v >= W (its root); the true
+			 * squared distance is |x|^2 + v within E (float32 error of the (d+1)-term
+			 * dot product and of |y|^2). When that cannot beat or tie the k-th kept
+			 * distance, the k are the true nearest (ties by index); else (duplicate
+			 * points, near-ties at the boundary) the row is scanned exactly. */
+			double xx = 0;
+			for (int64_t t = 0; t < d; t++)
+				xx += (double)q[t] * q[t];
+			double E = (double)(d + 8) * 0x1p-24 * 1.01 * (xx + 2 * j->maxn);
+			if (tb.hl[a] == kk && knn_margin_proven(xx + tb.hv[(int64_t)a * kk] - E, od[j->k - 1]))
+				continue;
+			knn_exact_scan(q, j->ref0, j->nref, d, j->exclude_self ? row : -1, j->metric, j->k,
+				       ev, ei, oi, od, tb.scratch);
 		}
 	}
 	knn_tiles_release(&tb);
+	free(ev);
+	free(ei);
 	return NULL;
 }
 
@@ -418,8 +462,12 @@ int sc_knn_query(const float *ref, int64_t nref, const float *query, int64_t nq,
 	free(rn);
 	free(qn);
 	rn = qn = NULL;
+	double maxn = 0;
+	for (int64_t i = 0; i < nref; i++)
+		if (ra[i * (d + 1) + d] > maxn)
+			maxn = ra[i * (d + 1) + d];
 	j = (struct job){ .ref = ra, .query = qa, .ref0 = ref, .query0 = query, .nref = nref,
-			  .nq = nq, .d = d, .k = k,
+			  .nq = nq, .d = d, .avail = avail, .maxn = maxn, .k = k,
 			  .kk = (int)(k + MARGIN < avail ? k + MARGIN : avail),
 			  .exclude_self = exclude_self, .metric = metric, .out = out };
 	atomic_init(&j.next, 0);
