@@ -21,6 +21,7 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <cblas.h>
 #if defined(__x86_64__) || defined(__i386__)
@@ -56,10 +57,9 @@ struct ap {
 	double scale, cscale;
 	int sil; /* any silhouette */
 	/* kNN */
-	int k, kk;
-	float *hv;
-	int32_t *hi;
-	int *hl;
+	int k, kk, cap;
+	uint64_t *buf;  /* per row: up to cap candidate keys (cand_key), unordered */
+	int32_t *cnt;
 	uint32_t *thr; /* float bits of each row's threshold (INFINITY until its heap is full) */
 	float maxn;
 	/* work */
@@ -316,17 +316,74 @@ static void flush_sums(struct ap *c, int64_t p, const int32_t *keys, int ns, con
 	}
 }
 
+/* Candidate key: (approximate squared distance, neighbour index) as one integer whose
+ * unsigned order is the lexicographic order of the pair (the float bits mapped so that
+ * negative values order below positive ones). */
+static uint64_t cand_key(float v, int32_t idx)
+{
+	uint32_t u;
+	memcpy(&u, &v, 4);
+	u = (u & 0x80000000u) ? ~u : (u | 0x80000000u);
+	return (uint64_t)u << 32 | (uint32_t)idx;
+}
+
+static float key_value(uint64_t key)
+{
+	uint32_t u = (uint32_t)(key >> 32);
+	float v;
+	u = (u & 0x80000000u) ? (u & 0x7fffffffu) : ~u;
+	memcpy(&v, &u, 4);
+	return v;
+}
+
+/* Rearrange a[0..n) so that a[m - 1] is its m-th smallest and a[0..m - 1) are not larger. */
+static void select_m(uint64_t *a, int n, int m)
+{
+	int lo = 0, hi = n - 1, want = m - 1;
+	while (hi > lo) {
+		uint64_t x = a[lo], y = a[(lo + hi) / 2], z = a[hi], t;
+		uint64_t p = x < y ? (y < z ? y : (x < z ? z : x)) : (x < z ? x : (y < z ? z : y));
+		int i = lo - 1, j = hi + 1;
+		for (;;) {
+			do
+				i++;
+			while (a[i] < p);
+			do
+				j--;
+			while (a[j] > p);
+			if (i >= j)
+				break;
+			t = a[i];
+			a[i] = a[j];
+			a[j] = t;
+		}
+		if (want <= j)
+			hi = j;
+		else
+			lo = j + 1;
+	}
+}
+
+/* Keep a row's kk smallest keys; its threshold becomes the kk-th value. */
+static void compact(struct ap *c, int64_t t)
+{
+	uint64_t *a = c->buf + t * c->cap;
+	select_m(a, c->cnt[t], c->kk);
+	c->cnt[t] = c->kk;
+	thr_set(c, t, key_value(a[c->kk - 1]));
+}
+
+/* Append the candidates of rows [lo, hi) still at or below their current threshold. */
 static void push_cands(struct ap *c, const struct cand *cb, int n, int64_t lo, int64_t hi)
 {
 	for (int i = 0; i < n; i++) {
 		int64_t t = cb[i].t;
-		if (t < lo || t >= hi)
+		if (t < lo || t >= hi || cb[i].v > thr_get(c, t))
 			continue;
-		knn_heap_push(c->hv + t * c->kk, c->hi + t * c->kk, &c->hl[t], c->kk, cb[i].v, cb[i].nb);
+		if (c->cnt[t] == c->cap)
+			compact(c, t);
+		c->buf[t * c->cap + c->cnt[t]++] = cand_key(cb[i].v, cb[i].nb);
 	}
-	for (int64_t t = lo; t < hi; t++)
-		if (c->hl[t] == c->kk)
-			thr_set(c, t, c->hv[t * c->kk]);
 }
 
 /* Cosine distances of the same-label entries (BRAS): row sums per key segment into rcos, and
@@ -464,19 +521,21 @@ static void do_tile(struct ap *c, struct scratch *s, int64_t r0, int64_t r1, int
 	}
 }
 
-/* Pair index -> (I, J >= I) of nb blocks, numbered block-row by block-row. */
+/* Pair index -> (I, J >= I) of nb blocks, numbered band by band (J - I = 0, 1, ...): near
+ * blocks come first, so with cells ordered by label every row meets its likely neighbours
+ * early and its kNN threshold is tight for the far blocks. */
 static void pair_of(int64_t nb, int64_t p, int64_t *bi_out, int64_t *bj_out)
 {
 	int64_t lo = 0, hi = nb - 1;
-	while (lo < hi) {
-		int64_t mid = (lo + hi) / 2, end = (mid + 1) * nb - mid * (mid + 1) / 2;
-		if (end > p)
-			hi = mid;
+	while (lo < hi) { /* last band starting at or before p */
+		int64_t mid = (lo + hi + 1) / 2, start = mid * nb - mid * (mid - 1) / 2;
+		if (start <= p)
+			lo = mid;
 		else
-			lo = mid + 1;
+			hi = mid - 1;
 	}
-	*bi_out = lo;
-	*bj_out = lo + (p - (lo * nb - lo * (lo - 1) / 2));
+	*bi_out = p - (lo * nb - lo * (lo - 1) / 2);
+	*bj_out = *bi_out + lo;
 }
 
 static void tile_of(const struct ap *c, int64_t p, int64_t *r0, int64_t *r1, int64_t *c0,
@@ -559,9 +618,9 @@ static void *finish_worker(void *arg)
 	int64_t d = c->d, avail = c->n - 1;
 	int k = c->k, kk = c->kk;
 	float *hv = sc_malloc((size_t)k, sizeof(float));
-	int32_t *hi = sc_malloc((size_t)k, sizeof(int32_t));
-	void *scratch = sc_malloc((size_t)kk, 2 * sizeof(float));
-	if (!hv || !hi || !scratch) {
+	int32_t *hi = sc_malloc((size_t)k, sizeof(int32_t)), *ci = sc_malloc((size_t)kk, sizeof(int32_t));
+	void *scratch = sc_malloc((size_t)kk, sizeof(uint64_t));
+	if (!hv || !hi || !ci || !scratch) {
 		c->err = 1;
 		goto out;
 	}
@@ -573,16 +632,22 @@ static void *finish_worker(void *arg)
 			int64_t i = c->perm[p];
 			int32_t *oi = c->out->idx + i * k;
 			float *od = c->out->dist + i * k;
-			knn_finish_row(c->in->x + i * d, c->in->x, d, SC_KNN_EUCLIDEAN, c->hi + p * kk,
-				       c->hl[p], k, oi, od, scratch);
-			if (c->hl[p] >= avail)
+			uint64_t *a = c->buf + p * c->cap;
+			if (c->cnt[p] > kk)
+				select_m(a, c->cnt[p], kk);
+			int nc = c->cnt[p] < kk ? c->cnt[p] : kk;
+			for (int q = 0; q < nc; q++)
+				ci[q] = (int32_t)(uint32_t)a[q];
+			knn_finish_row(c->in->x + i * d, c->in->x, d, SC_KNN_EUCLIDEAN, ci, nc, k, oi, od,
+				       scratch);
+			if (c->cnt[p] >= avail)
 				continue; /* every other row was a candidate */
-			/* Non-candidates have approximate squared distance >= W, so true squared
-			 * distance >= W - E (E: float32 error bound of the tile value). They cannot
-			 * tie or beat the k-th kept distance when that is strictly larger. */
-			double W = c->hv[p * kk], ni = c->nrm[p];
+			/* Left-out rows have approximate squared distance >= W (the kk-th kept), so
+			 * true squared distance >= W - E (E: float32 error bound of the tile value).
+			 * They cannot tie or beat the k-th kept distance when that is smaller. */
+			double W = key_value(a[kk - 1]), ni = c->nrm[p];
 			double E = (double)(d + 8) * 0x1p-24 * 1.01 * (ni + c->maxn);
-			if (c->hl[p] == kk && knn_margin_proven(W - E, od[k - 1]))
+			if (nc == kk && knn_margin_proven(W - E, od[k - 1]))
 				continue;
 			knn_exact_scan(c->in->x + i * d, c->in->x, c->n, d, i, SC_KNN_EUCLIDEAN, k, hv, hi,
 				       oi, od, scratch);
@@ -592,6 +657,7 @@ static void *finish_worker(void *arg)
 out:
 	free(hv);
 	free(hi);
+	free(ci);
 	free(scratch);
 	return NULL;
 }
@@ -748,11 +814,10 @@ static int alloc_all(struct ap *c, struct sc_sil_result *sil, struct sc_knn *knn
 			      !(sil->s_bras = sc_malloc((size_t)n, sizeof(double)))))
 		return SC_ENOMEM;
 	if (c->k) {
-		c->hv = sc_malloc((size_t)n, (size_t)c->kk * sizeof(float));
-		c->hi = sc_malloc((size_t)n, (size_t)c->kk * sizeof(int32_t));
-		c->hl = sc_calloc((size_t)n, sizeof(int));
+		c->buf = sc_malloc((size_t)n, (size_t)c->cap * sizeof(uint64_t));
+		c->cnt = sc_calloc((size_t)n, sizeof(int32_t));
 		c->thr = sc_malloc((size_t)n, sizeof(uint32_t));
-		if (!c->hv || !c->hi || !c->hl || !c->thr || sc_knn_alloc(knn, n, c->k) < 0)
+		if (!c->buf || !c->cnt || !c->thr || sc_knn_alloc(knn, n, c->k) < 0)
 			return SC_ENOMEM;
 		for (int64_t p = 0; p < n; p++)
 			thr_set(c, p, INFINITY);
@@ -773,9 +838,8 @@ static void ap_release(struct ap *c)
 	free(c->slab);
 	free(c->sown);
 	free(c->scos);
-	free(c->hv);
-	free(c->hi);
-	free(c->hl);
+	free(c->buf);
+	free(c->cnt);
 	free(c->thr);
 	free(c->segb);
 	free(c->pfx);
@@ -797,6 +861,8 @@ int sc_allpairs_compute(const struct sc_allpairs_input *in, struct sc_sil_result
 	struct ap c;
 	int ret = check_input(in), nt = in->threads > 0 ? in->threads : 1;
 	struct sc_knn dummy = SC_KNN_INIT;
+	struct timespec cpu0, cpu1;
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &cpu0);
 	if (!knn)
 		knn = &dummy;
 	sil->s_label = sil->s_batch = sil->s_bras = NULL;
@@ -813,6 +879,7 @@ int sc_allpairs_compute(const struct sc_allpairs_input *in, struct sc_sil_result
 	c.sil = in->want_label || in->want_batch || in->want_bras;
 	c.k = in->knn_k;
 	c.kk = (int)imin((int64_t)c.k + MARGIN, c.n - 1);
+	c.cap = c.kk + c.kk / 2 + 8; /* appends between two selections of the kk smallest */
 	c.out = knn;
 	c.use_avx = use_avx();
 	atomic_init(&c.exact_rows, 0);
@@ -848,6 +915,9 @@ int sc_allpairs_compute(const struct sc_allpairs_input *in, struct sc_sil_result
 		stats->flops = eff;
 		stats->flops_executed = c.flops;
 		stats->exact_rows = (int64_t)atomic_load(&c.exact_rows);
+		clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &cpu1);
+		stats->cpu_seconds = (double)(cpu1.tv_sec - cpu0.tv_sec) +
+				     1e-9 * (double)(cpu1.tv_nsec - cpu0.tv_nsec);
 	}
 	ret = 0;
 out:

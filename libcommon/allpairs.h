@@ -43,6 +43,7 @@ struct sc_allpairs_stats {
 	double flops;          /* the all-pairs work 2 n^2 d (or sum of 2 n_label^2 d) */
 	double flops_executed; /* GEMM flops run: about half, by symmetry */
 	int64_t exact_rows;    /* kNN rows recomputed by an exact scan */
+	double cpu_seconds;    /* process CPU time of the pass (all threads) */
 };
 
 /* Fill sil (arrays asked for; others NULL) and knn (when knn_k > 0); both caller-owned,
