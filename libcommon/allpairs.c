@@ -218,13 +218,22 @@ __attribute__((target("avx"))) static void knn_row_avx(struct knn_row *k)
 	const __m256 t = _mm256_set1_ps(k->thr);
 	int b = 0;
 	for (; b + 8 <= k->m; b += 8) {
-		__m256 v = _mm256_loadu_ps(k->c + b), m = _mm256_cmp_ps(v, t, _CMP_LE_OQ);
+		__m256 v = _mm256_loadu_ps(k->c + b);
+		unsigned mr = (unsigned)_mm256_movemask_ps(_mm256_cmp_ps(v, t, _CMP_LE_OQ)), mc = 0;
 		if (k->thrc)
-			m = _mm256_or_ps(m, _mm256_cmp_ps(v, _mm256_loadu_ps(k->thrc + b), _CMP_LE_OQ));
-		if (!_mm256_movemask_ps(m))
+			mc = (unsigned)_mm256_movemask_ps(
+				_mm256_cmp_ps(v, _mm256_loadu_ps(k->thrc + b), _CMP_LE_OQ));
+		if (!(mr | mc))
 			continue;
-		for (int l = 0; l < 8; l++)
-			knn_lane(k, b + l);
+		for (; mr; mr &= mr - 1) {
+			int e = b + __builtin_ctz(mr);
+			if (e != k->self)
+				k->rc[k->nrc++] = (struct cand){ k->trow, (int32_t)k->cperm[e], k->c[e] };
+		}
+		for (; mc; mc &= mc - 1) {
+			int e = b + __builtin_ctz(mc);
+			k->cc[k->ncc++] = (struct cand){ (int32_t)(k->c0 + e), k->orow, k->c[e] };
+		}
 	}
 	for (; b < k->m; b++)
 		knn_lane(k, b);
@@ -879,7 +888,7 @@ int sc_allpairs_compute(const struct sc_allpairs_input *in, struct sc_sil_result
 	c.sil = in->want_label || in->want_batch || in->want_bras;
 	c.k = in->knn_k;
 	c.kk = (int)imin((int64_t)c.k + MARGIN, c.n - 1);
-	c.cap = c.kk + c.kk / 2 + 8; /* appends between two selections of the kk smallest */
+	c.cap = 2 * c.kk + 8; /* appends between two selections of the kk smallest */
 	c.out = knn;
 	c.use_avx = use_avx();
 	atomic_init(&c.exact_rows, 0);
