@@ -864,14 +864,20 @@ static int use_avx(void)
 #endif
 }
 
+static double cpu_now(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+	return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
+}
+
 int sc_allpairs_compute(const struct sc_allpairs_input *in, struct sc_sil_result *sil,
 			struct sc_knn *knn, struct sc_allpairs_stats *stats)
 {
 	struct ap c;
 	int ret = check_input(in), nt = in->threads > 0 ? in->threads : 1;
 	struct sc_knn dummy = SC_KNN_INIT;
-	struct timespec cpu0, cpu1;
-	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &cpu0);
+	double cpu0 = cpu_now();
 	if (!knn)
 		knn = &dummy;
 	sil->s_label = sil->s_batch = sil->s_bras = NULL;
@@ -924,9 +930,7 @@ int sc_allpairs_compute(const struct sc_allpairs_input *in, struct sc_sil_result
 		stats->flops = eff;
 		stats->flops_executed = c.flops;
 		stats->exact_rows = (int64_t)atomic_load(&c.exact_rows);
-		clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &cpu1);
-		stats->cpu_seconds = (double)(cpu1.tv_sec - cpu0.tv_sec) +
-				     1e-9 * (double)(cpu1.tv_nsec - cpu0.tv_nsec);
+		stats->cpu_seconds = cpu_now() - cpu0;
 	}
 	ret = 0;
 out:
@@ -938,7 +942,8 @@ out:
 	return ret;
 }
 
-double sc_allpairs_sgemm_gflops(const float *x, int64_t n, int64_t d, int threads)
+double sc_allpairs_sgemm_gflops(const float *x, int64_t n, int64_t d, int threads,
+				double *per_cpu)
 {
 	struct ap c;
 	int nt = threads < 1 ? 1 : threads;
@@ -953,11 +958,13 @@ double sc_allpairs_sgemm_gflops(const float *x, int64_t n, int64_t d, int thread
 	c.xp = (float *)x; /* only read */
 	c.nrm = sc_calloc((size_t)n, sizeof(float));
 	if (c.nrm && set_tiles(&c, 0) == 0) {
-		double t0 = sc_now();
+		double t0 = sc_now(), u0 = cpu_now();
 		knn_run_threads(tile_worker, &c, nt);
-		double s = sc_now() - t0;
+		double s = sc_now() - t0, u = cpu_now() - u0;
 		if (!c.err && s > 0)
 			res = c.flops / s / 1e9;
+		if (per_cpu)
+			*per_cpu = !c.err && u > 0 ? c.flops / u / 1e9 : NAN;
 	}
 	free(c.nrm);
 	free(c.segb);

@@ -52,8 +52,10 @@ int sc_allpairs_compute(const struct sc_allpairs_input *in, struct sc_sil_result
 			struct sc_knn *knn, struct sc_allpairs_stats *stats) SC_RESULT_USED;
 
 /* Calibration for benchmarks: GFLOP/s of the same sgemm calls as the pass (the tiles of
- * block pairs I <= J on the first n rows of x), without the distance work. NAN on bad sizes
- * or allocation failure. */
-double sc_allpairs_sgemm_gflops(const float *x, int64_t n, int64_t d, int threads);
+ * block pairs I <= J on the first n rows of x), without the distance work; *per_cpu (if not
+ * NULL) receives GFLOP per CPU-second (all threads), which a busy machine disturbs less.
+ * NAN on bad sizes or allocation failure. */
+double sc_allpairs_sgemm_gflops(const float *x, int64_t n, int64_t d, int threads,
+				double *per_cpu);
 
 #endif
