@@ -195,7 +195,7 @@ static void log_pass(struct run *r, const char *what, const struct sc_allpairs_s
 	       s > 0 ? st->flops_executed / s / 1e9 : 0, s > 0 ? st->flops / s / 1e9 : 0,
 	       st->cpu_seconds > 0 ? st->flops_executed / st->cpu_seconds / 1e9 : 0);
 	if (st->exact_rows)
-		sc_log(2, "knn: %lld rows proven only by an exact scan (ties)", (long long)st->exact_rows);
+		sc_log(2, "knn: %lld rows recomputed by an exact scan (ties at the k-th neighbour)", (long long)st->exact_rows);
 	if (r->o->sgemm_reference) {
 		int64_t m = r->in->n < 20000 ? r->in->n : 20000;
 		double pc = NAN, g = sc_allpairs_sgemm_gflops(r->in->x, m, r->in->d, r->o->threads, &pc);
