@@ -229,45 +229,119 @@ float *knn_augment(const float *x, int64_t n, int64_t d, int ref)
 	return a;
 }
 
-struct rank {
-	float d;
-	int32_t i;
-};
-
-static int rank_cmp(const void *a, const void *b)
+/* Sort keys ascending: quicksort (median of three) down to short runs, then insertion. */
+static void sort_u64(uint64_t *a, int n)
 {
-	const struct rank *x = a, *y = b;
-	if (x->d != y->d)
-		return x->d < y->d ? -1 : 1;
-	return (x->i > y->i) - (x->i < y->i);
+	while (n > 16) {
+		uint64_t x = a[0], y = a[n / 2], z = a[n - 1], t;
+		uint64_t p = x < y ? (y < z ? y : (x < z ? z : x)) : (x < z ? x : (y < z ? z : y));
+		int i = -1, j = n;
+		for (;;) {
+			do
+				i++;
+			while (a[i] < p);
+			do
+				j--;
+			while (a[j] > p);
+			if (i >= j)
+				break;
+			t = a[i];
+			a[i] = a[j];
+			a[j] = t;
+		}
+		/* [0, j] <= p <= [j + 1, n): recurse on the smaller part, loop on the larger */
+		if (j + 1 < n - j - 1) {
+			sort_u64(a, j + 1);
+			a += j + 1;
+			n -= j + 1;
+		} else {
+			sort_u64(a + j + 1, n - j - 1);
+			n = j + 1;
+		}
+	}
+	for (int i = 1; i < n; i++) {
+		uint64_t v = a[i];
+		int j = i - 1;
+		for (; j >= 0 && a[j] > v; j--)
+			a[j + 1] = a[j];
+		a[j + 1] = v;
+	}
 }
 
 /* Re-rank a row's candidates by exact distance and keep the first k (sorted by float
  * distance, then index). Duplicate indices (possible in the approximate search) are kept
- * once. */
+ * once. The (distance, index) pairs are sorted as 64-bit keys: distances are >= 0, whose
+ * float bits order as unsigned integers. */
 void knn_finish_row(const float *q, const float *ref, int64_t d, enum sc_knn_metric metric,
 		    const int32_t *cand, int nc, int k, int32_t *oidx, float *odist, void *scratch)
 {
-	struct rank *r = scratch;
-	int m = 0;
-	for (int c = 0; c < nc; c++) {
-		r[m].i = cand[c];
-		r[m].d = (float)knn_exact_dist(q, ref + (int64_t)cand[c] * d, d, metric);
-		m++;
+	uint64_t *r = scratch;
+	int c = 0;
+	float v[4];
+	uint32_t u;
+	if (metric == SC_KNN_EUCLIDEAN)
+		for (; c + 4 <= nc; c += 4) {
+			/* four rows at once, each summed in knn_exact_dist's order (same bits) */
+			const float *b0 = ref + (int64_t)cand[c] * d, *b1 = ref + (int64_t)cand[c + 1] * d;
+			const float *b2 = ref + (int64_t)cand[c + 2] * d, *b3 = ref + (int64_t)cand[c + 3] * d;
+			double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+			for (int64_t t = 0; t < d; t++) {
+				double a = q[t], e0 = a - b0[t], e1 = a - b1[t], e2 = a - b2[t], e3 = a - b3[t];
+				s0 += e0 * e0;
+				s1 += e1 * e1;
+				s2 += e2 * e2;
+				s3 += e3 * e3;
+			}
+			v[0] = sqrtf((float)s0);
+			v[1] = sqrtf((float)s1);
+			v[2] = sqrtf((float)s2);
+			v[3] = sqrtf((float)s3);
+			for (int l = 0; l < 4; l++) {
+				memcpy(&u, &v[l], 4);
+				r[c + l] = (uint64_t)u << 32 | (uint32_t)cand[c + l];
+			}
+		}
+	for (; c < nc; c++) {
+		v[0] = (float)knn_exact_dist(q, ref + (int64_t)cand[c] * d, d, metric);
+		if (v[0] == 0.0f)
+			v[0] = 0.0f; /* no -0 */
+		memcpy(&u, &v[0], 4);
+		r[c] = (uint64_t)u << 32 | (uint32_t)cand[c];
 	}
-	qsort(r, (size_t)m, sizeof(*r), rank_cmp);
+	sort_u64(r, nc);
 	int w = 0;
-	for (int c = 0; c < m && w < k; c++) {
-		if (c > 0 && r[c].i == r[c - 1].i)
+	for (c = 0; c < nc && w < k; c++) {
+		if (c > 0 && (uint32_t)r[c] == (uint32_t)r[c - 1])
 			continue;
-		oidx[w] = r[c].i;
-		odist[w] = r[c].d;
+		u = (uint32_t)(r[c] >> 32);
+		oidx[w] = (int32_t)(uint32_t)r[c];
+		memcpy(&odist[w], &u, 4);
 		w++;
 	}
 	for (; w < k; w++) { /* only reachable if the caller passed too few candidates */
 		oidx[w] = -1;
 		odist[w] = INFINITY;
 	}
+}
+
+void knn_exact_scan(const float *q, const float *ref, int64_t nref, int64_t d, int64_t self,
+		    enum sc_knn_metric metric, int k, float *hv, int32_t *hi, int32_t *oidx,
+		    float *odist, void *scratch)
+{
+	int len = 0;
+	for (int64_t j = 0; j < nref; j++) {
+		if (j == self)
+			continue;
+		float v = (float)knn_exact_dist(q, ref + j * d, d, metric);
+		if (len < k || v <= hv[0])
+			knn_heap_push(hv, hi, &len, k, v, (int32_t)j);
+	}
+	knn_finish_row(q, ref, d, metric, hi, len, k, oidx, odist, scratch);
+}
+
+int knn_margin_proven(double lower_sq, float dk)
+{
+	return lower_sq > (double)dk * (double)dk * (1 + 0x1p-20) + 1e-30;
 }
 
 int knn_tiles_init(struct knn_tiles *t, int kk)
@@ -277,7 +351,7 @@ int knn_tiles_init(struct knn_tiles *t, int kk)
 	t->hv = sc_malloc((size_t)QB * kk, sizeof(float));
 	t->hi = sc_malloc((size_t)QB * kk, sizeof(int32_t));
 	t->hl = sc_malloc(QB, sizeof(int));
-	t->scratch = sc_malloc((size_t)kk, sizeof(struct rank));
+	t->scratch = sc_malloc((size_t)kk, sizeof(uint64_t));
 	if (!t->tile || !t->hv || !t->hi || !t->hl || !t->scratch) {
 		knn_tiles_release(t);
 		return SC_ENOMEM;
@@ -317,7 +391,8 @@ void knn_tiles_scan(struct knn_tiles *t, const float *qa, int64_t q0, int qb, co
 struct job {
 	const float *ref, *query;   /* augmented rows: [-2y, |y|^2] and [x, 1] */
 	const float *ref0, *query0; /* the original rows for the exact distances */
-	int64_t nref, nq, d;
+	int64_t nref, nq, d, avail;
+	double maxn;                /* largest |y|^2 of the reference rows */
 	int k, kk, exclude_self;
 	enum sc_knn_metric metric;
 	atomic_llong next;
@@ -331,7 +406,11 @@ static void *worker(void *arg)
 	int64_t d = j->d;
 	int kk = j->kk;
 	struct knn_tiles tb;
-	if (knn_tiles_init(&tb, kk) < 0) {
+	float *ev = sc_malloc((size_t)j->k, sizeof(float));
+	int32_t *ei = sc_malloc((size_t)j->k, sizeof(int32_t));
+	if (!ev || !ei || knn_tiles_init(&tb, kk) < 0) {
+		free(ev);
+		free(ei);
 		j->failed = 1;
 		return NULL;
 	}
@@ -347,12 +426,31 @@ static void *worker(void *arg)
 		}
 		for (int a = 0; a < qb; a++) {
 			int64_t row = q0 + a;
-			knn_finish_row(j->query0 + row * d, j->ref0, d, j->metric, tb.hi + (int64_t)a * kk,
-				       tb.hl[a], j->k, j->out->idx + row * j->k, j->out->dist + row * j->k,
-				       tb.scratch);
+			const float *q = j->query0 + row * d;
+			int32_t *oi = j->out->idx + row * j->k;
+			float *od = j->out->dist + row * j->k;
+			knn_finish_row(q, j->ref0, d, j->metric, tb.hi + (int64_t)a * kk, tb.hl[a], j->k,
+				       oi, od, tb.scratch);
+			if (j->metric != SC_KNN_EUCLIDEAN || tb.hl[a] >= j->avail)
+				continue;
+			/* Rows left out of the heap have tile value v >= W (its root); the true
+			 * squared distance is |x|^2 + v within E (float32 error of the (d+1)-term
+			 * dot product and of |y|^2). When that cannot beat or tie the k-th kept
+			 * distance, the k are the true nearest (ties by index); else (duplicate
+			 * points, near-ties at the boundary) the row is scanned exactly. */
+			double xx = 0;
+			for (int64_t t = 0; t < d; t++)
+				xx += (double)q[t] * q[t];
+			double E = (double)(d + 8) * 0x1p-24 * 1.01 * (xx + 2 * j->maxn);
+			if (tb.hl[a] == kk && knn_margin_proven(xx + tb.hv[(int64_t)a * kk] - E, od[j->k - 1]))
+				continue;
+			knn_exact_scan(q, j->ref0, j->nref, d, j->exclude_self ? row : -1, j->metric, j->k,
+				       ev, ei, oi, od, tb.scratch);
 		}
 	}
 	knn_tiles_release(&tb);
+	free(ev);
+	free(ei);
 	return NULL;
 }
 
@@ -418,8 +516,12 @@ int sc_knn_query(const float *ref, int64_t nref, const float *query, int64_t nq,
 	free(rn);
 	free(qn);
 	rn = qn = NULL;
+	double maxn = 0;
+	for (int64_t i = 0; i < nref; i++)
+		if (ra[i * (d + 1) + d] > maxn)
+			maxn = ra[i * (d + 1) + d];
 	j = (struct job){ .ref = ra, .query = qa, .ref0 = ref, .query0 = query, .nref = nref,
-			  .nq = nq, .d = d, .k = k,
+			  .nq = nq, .d = d, .avail = avail, .maxn = maxn, .k = k,
 			  .kk = (int)(k + MARGIN < avail ? k + MARGIN : avail),
 			  .exclude_self = exclude_self, .metric = metric, .out = out };
 	atomic_init(&j.next, 0);

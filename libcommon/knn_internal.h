@@ -19,6 +19,15 @@ float *knn_augment(const float *x, int64_t n, int64_t d, int ref);
 /* Exact re-ranking of nc candidates into k outputs; scratch holds nc (float, int32) pairs. */
 void knn_finish_row(const float *q, const float *ref, int64_t d, enum sc_knn_metric metric,
 		    const int32_t *cand, int nc, int k, int32_t *oidx, float *odist, void *scratch);
+/* The k nearest reference rows of q by an exact scan (row self skipped, -1 for none), sorted
+ * by distance then index; hv/hi hold k entries, scratch as for knn_finish_row. */
+void knn_exact_scan(const float *q, const float *ref, int64_t nref, int64_t d, int64_t self,
+		    enum sc_knn_metric metric, int k, float *hv, int32_t *hi, int32_t *oidx,
+		    float *odist, void *scratch);
+/* Whether a row whose left-out candidates all have true squared distance >= lower_sq can keep
+ * its k-th distance dk: true when no left-out row can beat or tie dk (float rounding
+ * included). */
+int knn_margin_proven(double lower_sq, float dk);
 /* Tile sizes of the one-sgemm distance tiles (query rows x reference rows). */
 #define QB 512
 #define RB 512

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "allpairs.h"
 #include "batch_entropy.h"
 #include "cluster_compare.h"
 #include "graph_conn.h"
@@ -92,6 +93,7 @@ struct run {
 	struct sc_csr g15;
 	const struct sc_csr *gp;
 	struct sc_sil_result sil;
+	int sil_done; /* silhouettes already computed (in the kNN's all-pairs pass) */
 	int32_t *parts; /* NRES x n Leiden partitions (scib sweep) */
 	int32_t *lisi_idx, *lisi_cnt; /* graph LISI neighbours, shared by cLISI and iLISI */
 	double *lisi_dist;
@@ -169,10 +171,46 @@ static int n_present_batches(const struct sc_scib_input *in)
 	return c;
 }
 
-/* kNN with at least k non-self neighbours (computed once at the largest k needed). */
+/* The silhouettes the selected metrics need (batch ones only with a batch key). */
+static struct sc_allpairs_input sil_wants(const struct run *r)
+{
+	const struct sc_scib_input *in = r->in;
+	const unsigned char *w = r->o->want;
+	int bat = in->batch != NULL;
+	struct sc_allpairs_input a = {
+		.x = in->x, .n = in->n, .d = in->d, .label = in->label, .n_labels = in->n_labels,
+		.batch = in->batch, .n_batches = in->n_batches,
+		.want_label = w[SC_M_ASW_LABEL] || w[SC_M_ISO_ASW] || w[SC_M_SIL_SCORE],
+		.want_batch = bat && (w[SC_M_ASW_BATCH] || w[SC_M_BATCH_SIL]),
+		.want_bras = bat && w[SC_M_BRAS], .threads = r->o->threads
+	};
+	return a;
+}
+
+static void log_pass(struct run *r, const char *what, const struct sc_allpairs_stats *st)
+{
+	double s = sc_now() - r->t;
+	sc_log(2, "%s: %.3f s (%.3f s CPU), %.3f GFLOP/s executed, %.3f GFLOP/s effective "
+	       "(2 n^2 d), %.3f GFLOP per CPU-second executed", what, s, st->cpu_seconds,
+	       s > 0 ? st->flops_executed / s / 1e9 : 0, s > 0 ? st->flops / s / 1e9 : 0,
+	       st->cpu_seconds > 0 ? st->flops_executed / st->cpu_seconds / 1e9 : 0);
+	if (st->exact_rows)
+		sc_log(2, "knn: %lld rows recomputed by an exact scan (ties at the k-th neighbour)", (long long)st->exact_rows);
+	if (r->o->sgemm_reference) {
+		int64_t m = r->in->n < 20000 ? r->in->n : 20000;
+		double pc = NAN, g = sc_allpairs_sgemm_gflops(r->in->x, m, r->in->d, r->o->threads, &pc);
+		sc_log(2, "sgemm reference (same tiles, %lld rows): %.3f GFLOP/s, %.3f GFLOP per CPU-second",
+		       (long long)m, g, pc);
+	}
+	r->t = sc_now();
+}
+
+/* kNN with at least k non-self neighbours (computed once at the largest k needed), in one
+ * all-pairs pass with the silhouettes when those are wanted too. */
 static int need_knn(struct run *r, int k)
 {
 	const struct sc_scib_input *in = r->in;
+	struct sc_allpairs_stats st;
 	if (k > in->n - 1)
 		k = (int)(in->n - 1);
 	if (r->kp) {
@@ -181,11 +219,19 @@ static int need_knn(struct run *r, int k)
 					 r->kp->k, k);
 		return 0;
 	}
-	int ret = sc_knn_exact(in->x, in->n, in->d, k, SC_KNN_EUCLIDEAN, r->o->threads, &r->knn);
-	if (ret == 0)
-		r->kp = &r->knn;
-	lap(r, "knn");
-	return ret;
+	if (k < 1)
+		return sc_seterr(SC_EUSAGE, "k = %d needs between 1 and %lld candidate neighbours", k,
+				 (long long)(in->n - 1));
+	struct sc_allpairs_input a = sil_wants(r);
+	int sil = a.want_label || a.want_batch || a.want_bras;
+	a.knn_k = k;
+	int ret = sc_allpairs_compute(&a, &r->sil, &r->knn, &st);
+	if (ret < 0)
+		return ret;
+	r->kp = &r->knn;
+	r->sil_done = sil;
+	log_pass(r, sil ? "knn + silhouette (one all-pairs pass)" : "knn (all-pairs pass)", &st);
+	return 0;
 }
 
 static int need_graph(struct run *r)
@@ -225,25 +271,13 @@ static int largest_k(const struct run *r)
 
 static int run_silhouettes(struct run *r)
 {
-	const struct sc_scib_input *in = r->in;
-	const unsigned char *w = r->o->want;
-	if (!(w[SC_M_ASW_LABEL] || w[SC_M_ISO_ASW] || w[SC_M_ASW_BATCH] || w[SC_M_BRAS] ||
-	      w[SC_M_BATCH_SIL] || w[SC_M_SIL_SCORE]))
+	struct sc_allpairs_input a = sil_wants(r);
+	struct sc_allpairs_stats st;
+	if (r->sil_done || !(a.want_label || a.want_batch || a.want_bras))
 		return 0;
-	struct sc_sil_input si = { in->x, in->n, in->d, in->label, in->n_labels, in->batch,
-				   in->n_batches, w[SC_M_BRAS], r->o->threads };
-	int ret = sc_silhouette_compute(&si, &r->sil);
-	if (ret == 0) {
-		double s = sc_now() - r->t;
-		sc_log(2, "silhouette: %.3f s, %.3f GFLOP/s executed, %.3f GFLOP/s effective (2 n^2 d)", s,
-		       s > 0 ? r->sil.flops_executed / s / 1e9 : 0, s > 0 ? r->sil.flops / s / 1e9 : 0);
-		if (r->o->sgemm_reference) {
-			int64_t m = in->n < 20000 ? in->n : 20000;
-			sc_log(2, "sgemm reference (same tiles, %lld rows): %.3f GFLOP/s", (long long)m,
-			       sc_silhouette_sgemm_gflops(in->x, m, in->d, r->o->threads));
-		}
-		r->t = sc_now();
-	}
+	int ret = sc_allpairs_compute(&a, &r->sil, NULL, &st);
+	if (ret == 0)
+		log_pass(r, a.want_label ? "silhouette" : "silhouette (within-label blocks)", &st);
 	return ret;
 }
 

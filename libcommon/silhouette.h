@@ -13,7 +13,8 @@
  * Singleton classes give s = 0 (sklearn's 0/0 rule). Distances come from float32 dot
  * products (sgemm over block pairs I <= J: each tile feeds its rows and, transposed, its
  * columns) with float64 norms; tile sums are added in 64-bit fixed point, which is
- * associative, so the result is the same for any thread count. */
+ * associative, so the result is the same for any thread count. The pass is allpairs.h's,
+ * which can also produce the kNN in the same sweep. */
 #ifndef SILHOUETTE_H
 #define SILHOUETTE_H
 
@@ -56,9 +57,5 @@ double sc_silhouette_mean(const double *s, int64_t n);
 double sc_silhouette_batch_score(const double *s, const int32_t *label, int32_t n_labels,
 				 const int32_t *batch, int32_t n_batches, int64_t n, int scale,
 				 int32_t *n_kept);
-
-/* Calibration for benchmarks: GFLOP/s of the same tiled sgemm calls (the symmetric pairs of
- * blocks) on the n x d rows of x, without the distance work. NAN on bad sizes or allocation failure. */
-double sc_silhouette_sgemm_gflops(const float *x, int64_t n, int64_t d, int threads);
 
 #endif
