@@ -14,9 +14,10 @@
 static double lisi_calibrate(const double *dist, const int32_t *mask, int64_t m,
 			     double perplexity, double *p)
 {
-	double logu = log(perplexity), beta = 1, bmin = -INFINITY, bmax = INFINITY, h = 0;
+	double logu = log(perplexity), beta = 1, bmin = -INFINITY, bmax = INFINITY, h = 0, sp;
 	for (int tries = 0;; tries++) {
-		double sp = 0, sdp = 0;
+		double sdp = 0;
+		sp = 0;
 		if (mask)
 			for (int64_t j = 0; j < m; j++) {
 				p[j] = mask[j] < 0 ? 0.0 : exp(-dist[j] * beta);
@@ -29,15 +30,7 @@ static double lisi_calibrate(const double *dist, const int32_t *mask, int64_t m,
 				sp += p[j];
 				sdp += dist[j] * p[j];
 			}
-		if (sp == 0) {
-			h = 0;
-			for (int64_t j = 0; j < m; j++)
-				p[j] = 0;
-		} else {
-			h = log(sp) + beta * sdp / sp;
-			for (int64_t j = 0; j < m; j++)
-				p[j] /= sp;
-		}
+		h = sp == 0 ? 0 : log(sp) + beta * sdp / sp;
 		double hd = h - logu;
 		if (!(fabs(hd) > 1e-5) || tries >= 50)
 			break;
@@ -49,6 +42,9 @@ static double lisi_calibrate(const double *dist, const int32_t *mask, int64_t m,
 			beta = isinf(bmin) ? beta / 2 : (beta + bmin) / 2;
 		}
 	}
+	/* P of the last beta, normalised once: the values normalising every try gave */
+	for (int64_t j = 0; j < m; j++)
+		p[j] = sp == 0 ? 0 : p[j] / sp;
 	return h;
 }
 
