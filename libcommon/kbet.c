@@ -413,45 +413,47 @@ static int lfast_build(const struct lgraph *lg, struct lfast *f)
 	return 0;
 }
 
+/* Per-cell state of the pruned path, packed so one cache line serves a cell: T's row, T^2's
+ * row and the heavy part's push (cleared after each row), and the row stamps of S2 and of
+ * the touched list. */
+struct fnode {
+	double t1, r, part;
+	int32_t st2, stu;
+};
+
 struct fscratch {
-	double *t1, *r, *part, *vals;
-	double *ub, *tmp;
+	struct fnode *nd;
+	double *vals, *ub, *tmp;
 	double hint; /* half the last row's tau0: a cheap filter for the next selection */
-	int32_t *s1, *ul, *cand, *st2, *stu;
+	int32_t *s1, *ul, *cand;
 };
 
 static void fscratch_release(struct fscratch *s)
 {
-	free(s->t1);
-	free(s->r);
-	free(s->part);
+	free(s->nd);
 	free(s->vals);
 	free(s->ub);
 	free(s->tmp);
 	free(s->s1);
 	free(s->ul);
 	free(s->cand);
-	free(s->st2);
-	free(s->stu);
 }
 
 static int fscratch_alloc(struct fscratch *s, int64_t m)
 {
-	s->t1 = calloc((size_t)m, sizeof(double));
-	s->r = calloc((size_t)m, sizeof(double));
-	s->part = calloc((size_t)m, sizeof(double));
+	s->nd = malloc(sizeof *s->nd * (size_t)m);
 	s->vals = malloc(sizeof(double) * (size_t)m);
 	s->ub = malloc(sizeof(double) * (size_t)m);
 	s->tmp = malloc(sizeof(double) * (size_t)m);
 	s->s1 = malloc(sizeof(int32_t) * (size_t)m);
 	s->ul = malloc(sizeof(int32_t) * (size_t)m);
 	s->cand = malloc(sizeof(int32_t) * (size_t)m);
-	s->st2 = malloc(sizeof(int32_t) * (size_t)m);
-	s->stu = malloc(sizeof(int32_t) * (size_t)m);
-	if (!s->t1 || !s->r || !s->part || !s->vals || !s->ub || !s->tmp || !s->s1 || !s->ul || !s->cand || !s->st2 || !s->stu)
+	if (!s->nd || !s->vals || !s->ub || !s->tmp || !s->s1 || !s->ul || !s->cand)
 		return -1;
-	for (int64_t b = 0; b < m; b++)
-		s->st2[b] = s->stu[b] = -1;
+	for (int64_t b = 0; b < m; b++) {
+		s->nd[b].t1 = s->nd[b].r = s->nd[b].part = 0;
+		s->nd[b].st2 = s->nd[b].stu = -1;
+	}
 	return 0;
 }
 
@@ -533,33 +535,33 @@ static int fast_row(const struct lgraph *lg, const struct lfast *f, int64_t a, i
 	int done = 0;
 	double rho, rout = 0, tau, tau0, thr, ukk;
 	for (int64_t p = lg->ptr[a]; p < lg->ptr[a + 1]; p++) {
-		s->t1[lg->col[p]] = lg->w[p];
+		s->nd[lg->col[p]].t1 = lg->w[p];
 		s->s1[n1++] = lg->col[p];
 	}
 	for (int64_t q = 0; q < n1; q++) { /* r = row a of T^2, as diffuse_row sums it */
 		int32_t j = s->s1[q];
-		double v = s->t1[j];
+		double v = s->nd[j].t1;
 		for (int64_t p = lg->ptr[j]; p < lg->ptr[j + 1]; p++) {
 			int32_t l = lg->col[p];
-			if (s->st2[l] != stamp) {
-				s->st2[l] = stamp;
+			if (s->nd[l].st2 != stamp) {
+				s->nd[l].st2 = stamp;
 				s2[n2++] = l;
 			}
-			s->r[l] += v * lg->w[p];
+			s->nd[l].r += v * lg->w[p];
 		}
 	}
 	for (int64_t q = 0; q < n2; q++) {
-		s->stu[s2[q]] = stamp;
+		s->nd[s2[q]].stu = stamp;
 		s->ul[nu++] = s2[q];
 	}
 	for (int64_t q = 0; q < n1; q++)
-		if (s->stu[s->s1[q]] != stamp) {
-			s->stu[s->s1[q]] = stamp;
+		if (s->nd[s->s1[q]].stu != stamp) {
+			s->nd[s->s1[q]].stu = stamp;
 			s->ul[nu++] = s->s1[q];
 		}
 	for (int64_t q = 0; q < nu; q++) { /* only values >= the hint go to the selection */
 		int32_t b = s->ul[q];
-		double v = s->t1[b] + s->r[b];
+		double v = s->nd[b].t1 + s->nd[b].r;
 		cnt += v > 0;
 		nall += b != a;
 		if (b != a && v >= s->hint)
@@ -570,13 +572,13 @@ static int fast_row(const struct lgraph *lg, const struct lfast *f, int64_t a, i
 	if (nv < kk) /* the hint was too high: select among all */
 		for (int64_t q = nv = 0; q < nu; q++)
 			if (s->ul[q] != a)
-				s->vals[nv++] = s->t1[s->ul[q]] + s->r[s->ul[q]];
+				s->vals[nv++] = s->nd[s->ul[q]].t1 + s->nd[s->ul[q]].r;
 	tau0 = kth_largest(s->vals, nv, kk);
 	s->hint = 0.5 * tau0;
 	rho = KBET_RHO_FRAC * tau0;
 	for (int64_t q = 0; q < n2; q++) { /* the heavy part of r, one step on */
 		int32_t j = s2[q];
-		double v = s->r[j];
+		double v = s->nd[j].r;
 		if (v < rho) {
 			if (v > rout)
 				rout = v;
@@ -584,9 +586,9 @@ static int fast_row(const struct lgraph *lg, const struct lfast *f, int64_t a, i
 		}
 		for (int64_t p = lg->ptr[j]; p < lg->ptr[j + 1]; p++) {
 			int32_t l = lg->col[p];
-			s->part[l] += v * lg->w[p];
-			if (s->stu[l] != stamp) {
-				s->stu[l] = stamp;
+			s->nd[l].part += v * lg->w[p];
+			if (s->nd[l].stu != stamp) {
+				s->nd[l].stu = stamp;
 				s->ul[nu++] = l;
 			}
 		}
@@ -594,7 +596,7 @@ static int fast_row(const struct lgraph *lg, const struct lfast *f, int64_t a, i
 	nv = 0; /* L >= T + T^2, so the kk-th largest L is at least tau0 */
 	for (int64_t q = 0; q < nu; q++) {
 		int32_t b = s->ul[q];
-		double lb = s->t1[b] + s->r[b] + s->part[b];
+		double lb = s->nd[b].t1 + s->nd[b].r + s->nd[b].part;
 		if (b != a && lb >= tau0)
 			s->vals[nv++] = lb;
 	}
@@ -607,7 +609,7 @@ static int fast_row(const struct lgraph *lg, const struct lfast *f, int64_t a, i
 	/* candidates: every b whose upper bound ub reaches thr (s2, aliasing cand, is done) */
 	for (int64_t q = 0; q < nu; q++) {
 		int32_t b = s->ul[q];
-		double lb = s->t1[b] + s->r[b] + s->part[b], ub = (lb + rout * f->csum[b]) * (1 + 1e-9);
+		double lb = s->nd[b].t1 + s->nd[b].r + s->nd[b].part, ub = (lb + rout * f->csum[b]) * (1 + 1e-9);
 		if (b != a && ub >= thr) {
 			s->ub[nc] = ub;
 			s->vals[nc] = lb * (1 - 1e-9);
@@ -619,7 +621,7 @@ static int fast_row(const struct lgraph *lg, const struct lfast *f, int64_t a, i
 		double ub = rout * f->csum[h] * (1 + 1e-9);
 		if (ub < thr)
 			break;
-		if (s->stu[h] != stamp && h != a) {
+		if (s->nd[h].stu != stamp && h != a) {
 			s->ub[nc] = ub;
 			s->vals[nc] = 0;
 			s->cand[nc++] = h;
@@ -640,9 +642,9 @@ static int fast_row(const struct lgraph *lg, const struct lfast *f, int64_t a, i
 			out[nin++] = b;
 			continue;
 		}
-		double v = s->t1[b] + s->r[b];
+		double v = s->nd[b].t1 + s->nd[b].r;
 		for (int64_t e = f->tptr[b]; e < f->tptr[b + 1]; e++)
-			v += s->r[f->tj[e]] * f->tw[e];
+			v += s->nd[f->tj[e]].r * f->tw[e];
 		s->cand[ne] = b;
 		s->vals[ne++] = v;
 	}
@@ -667,7 +669,7 @@ static int fast_row(const struct lgraph *lg, const struct lfast *f, int64_t a, i
 out:
 	for (int64_t q = 0; q < nu; q++) {
 		int32_t b = s->ul[q];
-		s->t1[b] = s->r[b] = s->part[b] = 0;
+		s->nd[b].t1 = s->nd[b].r = s->nd[b].part = 0;
 	}
 	return done;
 }
