@@ -114,6 +114,12 @@ struct node_state {
 	int32_t tstamp, stamp;
 };
 
+/* One graph entry: neighbour and weight side by side, so a row is one stream. */
+struct edge {
+	int32_t v;
+	float w;
+};
+
 struct dj_ctx {
 	const struct sc_csr *g;
 	int64_t k0;
@@ -121,6 +127,7 @@ struct dj_ctx {
 	double *dist;
 	int32_t *count;
 	const int32_t *order; /* sources in breadth-first order, for cache locality */
+	const struct edge *edges; /* the graph's entries, index and weight together */
 	atomic_long next;
 	atomic_int err;
 };
@@ -218,9 +225,9 @@ static int dijkstra_row(struct dj_ctx *c, int32_t s, struct node_state *st, doub
 				break;
 		}
 		for (int64_t p = g->indptr[e.v]; p < g->indptr[e.v + 1]; p++) {
-			int32_t u = g->indices[p];
+			int32_t u = c->edges[p].v;
 			struct node_state *t = st + u;
-			double nd = e.d + (double)g->data[p];
+			double nd = e.d + (double)c->edges[p].w;
 			int first = t->tstamp != s;
 			if (t->stamp == s || (!first && t->tent <= nd) || nd > bound)
 				continue; /* settled, already queued at least as close, or too far */
@@ -326,8 +333,16 @@ int sc_lisi_graph_neighbors(const struct sc_csr *g, int64_t k0, int threads, int
 	c.idx = idx;
 	c.dist = dist;
 	c.count = count;
-	if (!(c.order = bfs_order(g)))
+	struct edge *edges = sc_malloc((size_t)(g->nnz > 0 ? g->nnz : 1), sizeof *edges);
+	if (!edges || !(c.order = bfs_order(g))) {
+		free(edges);
 		return sc_seterr(SC_ENOMEM, "lisi: out of memory for the search order");
+	}
+	for (int64_t p = 0; p < g->nnz; p++) {
+		edges[p].v = g->indices[p];
+		edges[p].w = g->data[p];
+	}
+	c.edges = edges;
 	atomic_init(&c.next, 0);
 	atomic_init(&c.err, 0);
 	for (; started < nt - 1; started++)
@@ -337,6 +352,7 @@ int sc_lisi_graph_neighbors(const struct sc_csr *g, int64_t k0, int threads, int
 	for (int t = 0; t < started; t++)
 		pthread_join(tid[t], NULL);
 	free((void *)c.order);
+	free(edges);
 	if (atomic_load(&c.err))
 		return sc_seterr(SC_ENOMEM, "lisi: out of memory in the path search");
 	return 0;
