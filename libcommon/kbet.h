@@ -35,6 +35,14 @@ double sc_kbet_rejection(const int32_t *nb, int64_t m, int64_t kk, const int32_t
 			 const double *freq, int32_t n_batches, int64_t k0, double alpha,
 			 const unsigned char *tested);
 
+/* scib's diffusion neighbours of the subgraph of g induced by cells[0..m) (distinct): for each
+ * cell the k0 - 1 strongest entries of T + T^2 + T^3 (+ further powers while a row has fewer
+ * than k0 + 1 non-zeros) as local indices, -1 padded, in no particular order; nb is m x (k0 - 1).
+ * pruned = 0 sums the powers row by row in full (the reference the pruned path must equal).
+ * Returns 0, 1 when some row never reaches k0 + 1 non-zeros, or a negative error. */
+int sc_kbet_diffusion_nn(const struct sc_csr *g, const int32_t *cells, int64_t m, int64_t k0,
+			 int threads, int pruned, int32_t *nb) SC_RESULT_USED;
+
 /* The whole scib kBET on connectivities g (symmetric). per_label (may be NULL) receives each
  * label's rejection rate (NaN when skipped). *score = 1 - nanmean (NaN when all skipped). */
 int sc_kbet_scib(const struct sc_csr *g, const int32_t *label, int32_t n_labels,

@@ -27,6 +27,17 @@ double sc_lisi_simpson(const double *dist, const int32_t *cls, int64_t m, double
 int sc_lisi_graph_neighbors(const struct sc_csr *g, int64_t k0, int threads, int32_t *idx,
 			    double *dist, int32_t *count) SC_RESULT_USED;
 
+/* The perplexity calibration of every full graph row, in place, threaded: dist (n x k0 path
+ * lengths, perplexity k0/3) becomes the neighbour weights P; a row whose entropy is 0 gets
+ * count[i] = -1 (its LISI is -1). The weights depend only on the distances, so cLISI and
+ * iLISI share them. Deterministic for any thread count. */
+int sc_lisi_graph_weights(double *dist, int32_t *count, int64_t n, int64_t k0,
+			  int threads) SC_RESULT_USED;
+
+/* Per-cell LISI of classes cls from weights made by sc_lisi_graph_weights. */
+int sc_lisi_graph_classes(const int32_t *idx, const double *p, const int32_t *count, int64_t n,
+			  int64_t k0, const int32_t *cls, int32_t n_classes, double *lisi) SC_RESULT_USED;
+
 /* Per-cell LISI from graph neighbours (scib rules for short rows and cells without edges). */
 int sc_lisi_graph(const int32_t *idx, const double *dist, const int32_t *count, int64_t n,
 		  int64_t k0, const int32_t *cls, int32_t n_classes, double *lisi) SC_RESULT_USED;

@@ -440,8 +440,14 @@ static int run_lisi(struct run *r, int id, const int32_t *cls, int32_t ncls)
 			if (ret < 0)
 				goto out;
 			lap(r, "lisi graph neighbours");
+			/* the weights depend only on the distances: calibrated once, in place, for
+			 * both cLISI and iLISI */
+			ret = sc_lisi_graph_weights(r->lisi_dist, r->lisi_cnt, n, k0, r->o->threads);
+			if (ret < 0)
+				goto out;
+			lap(r, "lisi calibration");
 		}
-		ret = sc_lisi_graph(r->lisi_idx, r->lisi_dist, r->lisi_cnt, n, k0, cls, ncls, l);
+		ret = sc_lisi_graph_classes(r->lisi_idx, r->lisi_dist, r->lisi_cnt, n, k0, cls, ncls, l);
 		if (ret < 0)
 			goto out;
 		p = pstr(pnum(pnum(NULL, "k0", (double)k0), "perplexity", (double)(k0 / 3)), "graph",
