@@ -170,7 +170,7 @@ static void test_sweep(void)
 	cliques(&g, 3, 10, 1);
 	for (int i = 0; i < 30; i++)
 		lab[i] = i / 10;
-	ok(sc_leiden_sweep(&g, &o, res, 3, lab, best, &bi, nmi, ari, ncl) == 0, "sweep runs");
+	ok(sc_leiden_sweep(&g, &o, res, 3, 1, lab, best, &bi, nmi, ari, ncl) == 0, "sweep runs");
 	ok(bi == 1 && nmi[1] == 1.0 && ari[1] == 1.0 && ncl[1] == 3 && is_blocks(best, 3, 10),
 	   "sweep keeps the resolution that recovers the cliques");
 	ok(ncl[0] < 3 && ncl[2] > 3 && nmi[0] < 1 && nmi[2] < 1, "low/high resolutions under/over-split");
