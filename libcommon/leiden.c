@@ -739,11 +739,12 @@ static int run_one(const struct prep *p, const struct sc_leiden_opts *o, double 
 			return SC_ENOMEM;
 		if (o->iterations < 0) {
 			/* leidenalg's n_iterations=-1: stop once a pass changes nothing */
+			if (memcmp(wk->prev, memb, sizeof(int32_t) * (size_t)n) == 0 || it >= 10000)
+				break;
 			for (int64_t v = 0; v < n; v++)
 				wk->lmemb[p->perm[v]] = memb[v];
 			double q = sc_leiden_quality(p->a, wk->lmemb, o->objective, gamma, o->use_weights);
-			if (memcmp(wk->prev, memb, sizeof(int32_t) * (size_t)n) == 0 ||
-			    !(q > qprev + 1e-12 * fabs(q)) || it >= 10000)
+			if (!(q > qprev + 1e-12 * fabs(q)))
 				break;
 			qprev = q;
 		}
