@@ -30,7 +30,7 @@ int sc_partition_compare(const int32_t *a, const int32_t *b, int64_t n,
 			 struct sc_partition_scores *out)
 {
 	int64_t ma = 0, mb = 0, *key = NULL, *ca = NULL, *cb = NULL, nza = 0, nzb = 0;
-	int ret = SC_ENOMEM;
+	int ret = SC_ENOMEM, dense;
 	for (int64_t i = 0; i < n; i++) {
 		if (a[i] < 0 || b[i] < 0)
 			return sc_seterr(SC_EINPUT, "negative label code at row %lld", (long long)i);
@@ -39,13 +39,21 @@ int sc_partition_compare(const int32_t *a, const int32_t *b, int64_t n,
 		if (b[i] >= mb)
 			mb = (int64_t)b[i] + 1;
 	}
-	key = sc_malloc((size_t)n + 1, sizeof(int64_t));
+	/* the contingency table: dense counts when it is no bigger than the input (then the
+	 * non-zero cells are walked in the same row-major order as the sorted keys), else the
+	 * sorted pair keys */
+	dense = ma * mb <= n + 1024;
+	key = dense ? sc_calloc((size_t)(ma * mb) + 1, sizeof(int64_t))
+		    : sc_malloc((size_t)n + 1, sizeof(int64_t));
 	ca = sc_calloc((size_t)ma + 1, sizeof(int64_t));
 	cb = sc_calloc((size_t)mb + 1, sizeof(int64_t));
 	if (!key || !ca || !cb)
 		goto out;
 	for (int64_t i = 0; i < n; i++) {
-		key[i] = (int64_t)a[i] * mb + b[i];
+		if (dense)
+			key[(int64_t)a[i] * mb + b[i]]++;
+		else
+			key[i] = (int64_t)a[i] * mb + b[i];
 		ca[a[i]]++;
 		cb[b[i]]++;
 	}
@@ -53,7 +61,8 @@ int sc_partition_compare(const int32_t *a, const int32_t *b, int64_t n,
 		nza += ca[i] > 0;
 	for (int64_t i = 0; i < mb; i++)
 		nzb += cb[i] > 0;
-	qsort(key, (size_t)n, sizeof(int64_t), i64cmp);
+	if (!dense)
+		qsort(key, (size_t)n, sizeof(int64_t), i64cmp);
 	out->n_a = nza;
 	out->n_b = nzb;
 
@@ -61,11 +70,24 @@ int sc_partition_compare(const int32_t *a, const int32_t *b, int64_t n,
 	double mi = 0, lnn = log((double)n);
 	__int128 sumsq = 0, pa = 0, pb = 0;
 	double idx_scib = 0, asum = 0, bsum = 0;
-	for (int64_t s = 0; s < n;) {
-		int64_t e = s;
-		while (e < n && key[e] == key[s])
-			e++;
-		int64_t nij = e - s, i = key[s] / mb, j = key[s] % mb;
+	for (int64_t s = 0, cells = dense ? ma * mb : n; s < cells;) {
+		int64_t nij, i, j;
+		if (dense) {
+			nij = key[s];
+			i = s / mb;
+			j = s % mb;
+			s++;
+			if (nij == 0)
+				continue;
+		} else {
+			int64_t e = s;
+			while (e < n && key[e] == key[s])
+				e++;
+			nij = e - s;
+			i = key[s] / mb;
+			j = key[s] % mb;
+			s = e;
+		}
 		double pij = (double)nij / (double)n;
 		double outer = (double)(ca[i] * cb[j]);
 		double t = pij * (log((double)nij) - lnn) + pij * (-log(outer) + lnn + lnn);
@@ -73,7 +95,6 @@ int sc_partition_compare(const int32_t *a, const int32_t *b, int64_t n,
 			mi += t;
 		sumsq += (__int128)nij * nij;
 		idx_scib += binom2((double)nij);
-		s = e;
 	}
 	if (nza <= 1 || nzb <= 1)
 		mi = 0;

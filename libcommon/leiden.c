@@ -7,6 +7,8 @@
  * res = gamma / W (modularity) or gamma (CPM); the constant terms common to all targets
  * cancel. Weights are kept in double; the original graph's float32 weights are widened once. */
 #include <math.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,41 +39,50 @@ int sc_leiden_objective_parse(const char *s, enum sc_leiden_objective *out)
 	return 0;
 }
 
-/* One level's graph: ptr/adj may borrow the input CSR (level 0). */
+/* One level's graph (arrays owned, except ord). ord, when set, is the order in which the
+ * nodes were numbered by the caller (level 0, see struct prep): every loop whose order can
+ * change a result (sums across nodes, the queue, renumbering, grouping) walks the nodes as
+ * ord[0], ord[1], ..., so that the partitions are exactly those of the unpermuted graph. */
 struct lgraph {
 	int64_t n;
 	int64_t *ptr;
 	int32_t *adj;
-	double *w;  /* owned */
-	double *nw; /* node weights, owned */
-	int own;    /* ptr/adj owned */
+	double *w;
+	double *nw; /* node weights */
+	const int32_t *ord;
 };
+
+/* The i-th node in the caller's order. */
+static inline int32_t node_at(const struct lgraph *g, int64_t i)
+{
+	return g->ord ? g->ord[i] : (int32_t)i;
+}
 
 static void lg_release(struct lgraph *g)
 {
-	if (g->own) {
-		free(g->ptr);
-		free(g->adj);
-	}
+	free(g->ptr);
+	free(g->adj);
 	free(g->w);
 	free(g->nw);
 	memset(g, 0, sizeof(*g));
 }
 
-/* A cluster's accumulator: both fields are touched together, so they share a cache line. */
-struct cacc {
+/* Per cluster: the edge weight to it from the node being moved (ew, with seen marking it in
+ * the touched list), the cluster's weight sum and size. All read together in the inner loops,
+ * so they share a cache line. */
+struct cl {
 	double ew;
+	double cw;
 	int32_t seen;
+	int32_t size;
 };
 
-/* Scratch shared by the phases, sized for the original node count. */
+/* Scratch of one run, sized for the original node count (one per thread). */
 struct work {
 	struct sc_rng rng;
 	double res, beta;
-	struct cacc *ce;   /* per cluster: edge weight to it and whether it is in touched */
+	struct cl *c;
 	int32_t *touched;  /* clusters with ew set */
-	double *cw;        /* cluster weight sums */
-	int64_t *csize;    /* nodes per cluster */
 	int32_t *queue;
 	uint8_t *inq;
 	int32_t *empty;    /* stack of empty cluster ids */
@@ -81,6 +92,10 @@ struct work {
 	int32_t *ref;      /* refined membership */
 	double *cum;
 	int32_t *start, *members;
+	int32_t *aggof, *lmemb, *prev, *memb;
+	struct lgraph lv[2]; /* aggregated levels, reused (ping-pong) */
+	int64_t cap[2];      /* entries allocated in lv[i].adj/w */
+	int64_t ncap[2];     /* nodes allocated in lv[i].ptr/nw */
 };
 
 static void shuffle(struct sc_rng *r, int32_t *a, int64_t n)
@@ -93,91 +108,132 @@ static void shuffle(struct sc_rng *r, int32_t *a, int64_t n)
 	}
 }
 
-/* Renumber memb (values < n) to 0..m-1 in order of first appearance; returns m. */
-static int64_t renumber(int32_t *memb, int64_t n, int32_t *map)
+/* Renumber memb (values < n) to 0..m-1 in order of first appearance (walking g's nodes in
+ * the caller's order); returns m. */
+static int64_t renumber(const struct lgraph *g, int32_t *memb, int32_t *map)
 {
-	int64_t m = 0;
+	int64_t m = 0, n = g->n;
 	for (int64_t i = 0; i < n; i++)
 		map[i] = -1;
 	for (int64_t i = 0; i < n; i++) {
-		if (map[memb[i]] < 0)
-			map[memb[i]] = (int32_t)m++;
-		memb[i] = map[memb[i]];
+		int32_t v = node_at(g, i);
+		if (map[memb[v]] < 0)
+			map[memb[v]] = (int32_t)m++;
+		memb[v] = map[memb[v]];
 	}
 	return m;
 }
 
+/* Prefetch distances (nodes ahead in the visiting order) for the row pointer and the row. */
+#define PF_FAR 8
+#define PF_NEAR 4
+
+/* Sum the weights of the edges adj/w[lo..hi) of node v (self loop skipped) into the ew of
+ * the clusters memb[] of their ends, listing newly seen clusters in touched[nt..); returns the
+ * new nt. Runs of neighbours in the same cluster accumulate in a register, added in the same
+ * order as one edge at a time (same rounding), without a store-to-load chain per edge. */
+static inline int64_t gather(const int32_t *restrict adj, const double *restrict w, int64_t lo,
+			     int64_t hi, int32_t v, const int32_t *restrict memb,
+			     struct cl *restrict cl, int32_t *restrict touched, int64_t nt)
+{
+	int32_t lc = -1;
+	double acc = 0;
+	for (int64_t p = lo; p < hi; p++) {
+		int32_t u = adj[p];
+		if (u == v)
+			continue;
+		int32_t c = memb[u];
+		if (c != lc) {
+			if (lc >= 0)
+				cl[lc].ew = acc;
+			lc = c;
+			if (!cl[c].seen) {
+				cl[c].seen = 1;
+				touched[nt++] = c;
+			}
+			acc = cl[c].ew;
+		}
+		acc += w[p];
+	}
+	if (lc >= 0)
+		cl[lc].ew = acc;
+	return nt;
+}
+
 /* Queue-based fast local moving; returns the number of clusters (memb renumbered). */
-static int64_t fast_move(const struct lgraph *g, int32_t *memb, struct work *wk)
+static int64_t fast_move(const struct lgraph *g, int32_t *restrict memb, struct work *wk)
 {
 	int64_t n = g->n, head = 0, count = n, nempty = 0;
+	struct cl *restrict cl = wk->c;
+	const int64_t *restrict ptr = g->ptr;
+	const int32_t *restrict adj = g->adj;
+	const double *restrict w = g->w;
 	for (int64_t c = 0; c < n; c++) {
-		wk->cw[c] = 0;
-		wk->csize[c] = 0;
+		cl[c].cw = 0;
+		cl[c].size = 0;
 	}
-	for (int64_t v = 0; v < n; v++) {
-		wk->cw[memb[v]] += g->nw[v];
-		wk->csize[memb[v]]++;
-		wk->queue[v] = (int32_t)v;
+	for (int64_t i = 0; i < n; i++) {
+		int32_t v = node_at(g, i);
+		cl[memb[v]].cw += g->nw[v];
+		cl[memb[v]].size++;
+		wk->queue[i] = v;
 		wk->inq[v] = 1;
 	}
 	for (int64_t c = n - 1; c >= 0; c--)
-		if (wk->csize[c] == 0)
+		if (cl[c].size == 0)
 			wk->empty[nempty++] = (int32_t)c;
 	shuffle(&wk->rng, wk->queue, n);
 	while (count > 0) {
 		int32_t v = wk->queue[head];
 		int32_t cur = memb[v], best = cur;
 		int64_t nt = 0;
+		/* the queue is in random order: fetch the rows of the nodes a few places ahead */
+		if (count > PF_FAR) {
+			int64_t f = head + PF_FAR, h = head + PF_NEAR;
+			int32_t uf = wk->queue[f >= n ? f - n : f], uh = wk->queue[h >= n ? h - n : h];
+			__builtin_prefetch(&ptr[uf]);
+			__builtin_prefetch(&memb[uf]);
+			__builtin_prefetch(&adj[ptr[uh]]);
+			__builtin_prefetch(&w[ptr[uh]]);
+			__builtin_prefetch(&w[ptr[uh]] + 8);
+			__builtin_prefetch(&cl[memb[uh]]);
+		}
 		head = head + 1 == n ? 0 : head + 1;
 		count--;
 		wk->inq[v] = 0;
-		wk->cw[cur] -= g->nw[v];
-		if (--wk->csize[cur] == 0)
+		cl[cur].cw -= g->nw[v];
+		if (--cl[cur].size == 0)
 			wk->empty[nempty++] = cur;
 		wk->touched[nt++] = cur;
-		wk->ce[cur].seen = 1;
-		wk->ce[cur].ew = 0;
-		for (int64_t p = g->ptr[v]; p < g->ptr[v + 1]; p++) {
-			int32_t u = g->adj[p];
-			if (u == v)
-				continue;
-			int32_t c = memb[u];
-			if (!wk->ce[c].seen) {
-				wk->ce[c].seen = 1;
-				wk->touched[nt++] = c;
-			}
-			wk->ce[c].ew += g->w[p];
-		}
-		if (nempty > 0 && !wk->ce[wk->empty[nempty - 1]].seen) {
+		cl[cur].seen = 1;
+		cl[cur].ew = 0;
+		nt = gather(adj, w, ptr[v], ptr[v + 1], v, memb, cl, wk->touched, nt);
+		if (nempty > 0 && !cl[wk->empty[nempty - 1]].seen) {
 			int32_t e = wk->empty[nempty - 1];
 			wk->touched[nt++] = e;
-			wk->ce[e].seen = 1;
-			wk->ce[e].ew = 0;
+			cl[e].seen = 1;
+			cl[e].ew = 0;
 		}
 		double kv = g->nw[v] * wk->res;
-		double maxd = wk->ce[cur].ew - kv * wk->cw[cur];
+		double maxd = cl[cur].ew - kv * cl[cur].cw;
 		for (int64_t t = 0; t < nt; t++) {
-			int32_t c = wk->touched[t];
-			double diff = wk->ce[c].ew - kv * wk->cw[c];
+			struct cl *x = cl + wk->touched[t];
+			double diff = x->ew - kv * x->cw;
+			x->ew = 0;
+			x->seen = 0;
 			if (diff > maxd) {
 				maxd = diff;
-				best = c;
+				best = wk->touched[t];
 			}
 		}
-		for (int64_t t = 0; t < nt; t++)
-			{
-				wk->ce[wk->touched[t]].ew = 0;
-				wk->ce[wk->touched[t]].seen = 0;
-			}
-		if (wk->csize[best] == 0) /* taking an empty cluster: pop it from the stack */
+		if (cl[best].size == 0) /* taking an empty cluster: pop it from the stack */
 			for (int64_t t = nempty - 1; t >= 0; t--)
 				if (wk->empty[t] == best) {
 					wk->empty[t] = wk->empty[--nempty];
 					break;
 				}
-		wk->cw[best] += g->nw[v];
-		wk->csize[best]++;
+		cl[best].cw += g->nw[v];
+		cl[best].size++;
 		if (best != cur) {
 			memb[v] = best;
 			for (int64_t p = g->ptr[v]; p < g->ptr[v + 1]; p++) {
@@ -191,28 +247,42 @@ static int64_t fast_move(const struct lgraph *g, int32_t *memb, struct work *wk)
 			}
 		}
 	}
-	return renumber(memb, n, wk->touched);
+	return renumber(g, memb, wk->touched);
 }
 
-/* Refine each cluster of memb (ids < m) into wk->ref; returns the refined cluster count. */
-static int64_t refine(const struct lgraph *g, const int32_t *memb, int64_t m, struct work *wk)
+/* Group g's nodes by part (ids < m): wk->order[wk->start[c] .. wk->start[c + 1]), each group
+ * in the caller's node order. */
+static void group(const struct lgraph *g, const int32_t *part, int64_t m, struct work *wk)
 {
 	int64_t n = g->n;
-	/* nodes grouped by cluster (counting sort) */
 	for (int64_t c = 0; c <= m; c++)
 		wk->start[c] = 0;
 	for (int64_t v = 0; v < n; v++)
-		wk->start[memb[v] + 1]++;
+		wk->start[part[v] + 1]++;
 	for (int64_t c = 0; c < m; c++)
 		wk->start[c + 1] += wk->start[c];
-	for (int64_t v = 0; v < n; v++)
-		wk->order[wk->start[memb[v]]++] = (int32_t)v;
+	for (int64_t i = 0; i < n; i++) {
+		int32_t v = node_at(g, i);
+		wk->order[wk->start[part[v]]++] = v;
+	}
 	for (int64_t c = m; c > 0; c--)
 		wk->start[c] = wk->start[c - 1];
 	wk->start[0] = 0;
+}
+
+/* Refine each cluster of memb (ids < m) into wk->ref; returns the refined cluster count. */
+static int64_t refine(const struct lgraph *g, const int32_t *restrict memb, int64_t m,
+		      struct work *wk)
+{
+	int64_t n = g->n;
+	struct cl *restrict cl = wk->c;
+	int32_t *restrict ref = wk->ref;
+	/* below this, exp((diff - maxd) / beta) is exactly 0 in double: skip the call */
+	const double cut = -746.0 * wk->beta;
+	group(g, memb, m, wk);
 	for (int64_t v = 0; v < n; v++) {
 		wk->ref[v] = (int32_t)v;
-		wk->cw[v] = g->nw[v];
+		cl[v].cw = g->nw[v];
 		wk->nonsingle[v] = 0;
 		double e = 0;
 		for (int64_t p = g->ptr[v]; p < g->ptr[v + 1]; p++)
@@ -231,31 +301,43 @@ static int64_t refine(const struct lgraph *g, const int32_t *memb, int64_t m, st
 		for (int64_t a = 0; a < cnt; a++) {
 			int32_t v = wk->members[a], own = wk->ref[v], chosen = own;
 			int64_t nt = 0;
-			if (wk->nonsingle[own] || wk->ext[own] < wk->cw[own] * (total - wk->cw[own]) * wk->res)
+			if (wk->nonsingle[own] || wk->ext[own] < cl[own].cw * (total - cl[own].cw) * wk->res)
 				continue;
 			double extv = wk->ext[own];
-			wk->cw[own] = 0;
+			cl[own].cw = 0;
 			wk->ext[own] = 0;
 			wk->touched[nt++] = own;
-			wk->ce[own].seen = 1;
-			wk->ce[own].ew = 0;
-			for (int64_t p = g->ptr[v]; p < g->ptr[v + 1]; p++) {
-				int32_t u = g->adj[p];
-				if (u == v || memb[u] != c)
-					continue;
-				int32_t rc = wk->ref[u];
-				if (!wk->ce[rc].seen) {
-					wk->ce[rc].seen = 1;
-					wk->touched[nt++] = rc;
+			cl[own].seen = 1;
+			cl[own].ew = 0;
+			{
+				int32_t lc = -1;
+				double acc = 0;
+				for (int64_t p = g->ptr[v]; p < g->ptr[v + 1]; p++) {
+					int32_t u = g->adj[p];
+					if (u == v || memb[u] != c)
+						continue;
+					int32_t rc = ref[u];
+					if (rc != lc) { /* runs in a register, as in gather() */
+						if (lc >= 0)
+							cl[lc].ew = acc;
+						lc = rc;
+						if (!cl[rc].seen) {
+							cl[rc].seen = 1;
+							wk->touched[nt++] = rc;
+						}
+						acc = cl[rc].ew;
+					}
+					acc += g->w[p];
 				}
-				wk->ce[rc].ew += g->w[p];
+				if (lc >= 0)
+					cl[lc].ew = acc;
 			}
 			double kv = g->nw[v] * wk->res, maxd = 0, acc = 0;
 			for (int64_t t = 0; t < nt; t++) {
 				int32_t rc = wk->touched[t];
 				wk->cum[t] = -1;
-				if (wk->ext[rc] >= wk->cw[rc] * (total - wk->cw[rc]) * wk->res) {
-					double diff = wk->ce[rc].ew - kv * wk->cw[rc];
+				if (wk->ext[rc] >= cl[rc].cw * (total - cl[rc].cw) * wk->res) {
+					double diff = cl[rc].ew - kv * cl[rc].cw;
 					wk->cum[t] = diff;
 					if (diff > maxd)
 						maxd = diff;
@@ -263,7 +345,7 @@ static int64_t refine(const struct lgraph *g, const int32_t *memb, int64_t m, st
 			}
 			for (int64_t t = 0; t < nt; t++) {
 				double diff = wk->cum[t];
-				if (diff >= 0)
+				if (diff >= 0 && diff - maxd >= cut)
 					acc += exp((diff - maxd) / wk->beta);
 				wk->cum[t] = acc;
 			}
@@ -274,12 +356,11 @@ static int64_t refine(const struct lgraph *g, const int32_t *memb, int64_t m, st
 					t++;
 				chosen = wk->touched[t];
 			}
-			wk->cw[chosen] += g->nw[v];
-			wk->ext[chosen] += extv - 2 * wk->ce[chosen].ew;
-			for (int64_t t = 0; t < nt; t++)
-				{
-				wk->ce[wk->touched[t]].ew = 0;
-				wk->ce[wk->touched[t]].seen = 0;
+			cl[chosen].cw += g->nw[v];
+			wk->ext[chosen] += extv - 2 * cl[chosen].ew;
+			for (int64_t t = 0; t < nt; t++) {
+				cl[wk->touched[t]].ew = 0;
+				cl[wk->touched[t]].seen = 0;
 			}
 			if (chosen != own) {
 				wk->ref[v] = chosen;
@@ -287,103 +368,85 @@ static int64_t refine(const struct lgraph *g, const int32_t *memb, int64_t m, st
 			}
 		}
 	}
-	return renumber(wk->ref, n, wk->touched);
+	return renumber(g, wk->ref, wk->touched);
 }
 
-/* Aggregate g by part (ids < m) into ng. */
-static int aggregate(const struct lgraph *g, const int32_t *part, int64_t m, struct lgraph *ng,
-		     struct work *wk)
+/* Grow a level's arrays to nodes/entries (kept between levels and passes). */
+static int lg_reserve(struct work *wk, int i, int64_t nodes, int64_t entries)
 {
-	int64_t n = g->n, cap = 0;
-	memset(ng, 0, sizeof(*ng));
-	ng->own = 1;
-	ng->n = m;
-	ng->ptr = sc_calloc((size_t)m + 1, sizeof(int64_t));
-	ng->nw = sc_calloc((size_t)m + 1, sizeof(double));
-	if (!ng->ptr || !ng->nw)
-		return SC_ENOMEM;
-	for (int64_t c = 0; c <= m; c++)
-		wk->start[c] = 0;
-	for (int64_t v = 0; v < n; v++)
-		wk->start[part[v] + 1]++;
-	for (int64_t c = 0; c < m; c++)
-		wk->start[c + 1] += wk->start[c];
-	for (int64_t v = 0; v < n; v++)
-		wk->order[wk->start[part[v]]++] = (int32_t)v;
-	for (int64_t c = m; c > 0; c--)
-		wk->start[c] = wk->start[c - 1];
-	wk->start[0] = 0;
-	/* one pass: the aggregated graph never has more entries than g, so size for that and
-	 * shrink afterwards */
-	cap = g->ptr[n];
-	ng->adj = sc_malloc((size_t)cap + 1, sizeof(int32_t));
-	ng->w = sc_malloc((size_t)cap + 1, sizeof(double));
-	if (!ng->adj || !ng->w)
-		return SC_ENOMEM;
+	struct lgraph *g = &wk->lv[i];
+	if (nodes > wk->ncap[i]) {
+		free(g->ptr);
+		free(g->nw);
+		g->ptr = sc_malloc((size_t)nodes + 1, sizeof(int64_t));
+		g->nw = sc_malloc((size_t)nodes + 1, sizeof(double));
+		wk->ncap[i] = g->ptr && g->nw ? nodes : 0;
+		if (!g->ptr || !g->nw)
+			return SC_ENOMEM;
+	}
+	if (entries > wk->cap[i]) {
+		free(g->adj);
+		free(g->w);
+		g->adj = sc_malloc((size_t)entries + 1, sizeof(int32_t));
+		g->w = sc_malloc((size_t)entries + 1, sizeof(double));
+		wk->cap[i] = g->adj && g->w ? entries : 0;
+		if (!g->adj || !g->w)
+			return SC_ENOMEM;
+	}
+	return 0;
+}
+
+/* Aggregate g by part (ids < m) into ng (arrays from lg_reserve, at least g's size). */
+static void aggregate(const struct lgraph *g, const int32_t *restrict part, int64_t m,
+		      struct lgraph *ng, struct work *wk)
+{
+	struct cl *restrict cl = wk->c;
 	int64_t w = 0;
+	ng->n = m;
+	ng->ptr[0] = 0;
+	group(g, part, m, wk);
 	for (int64_t c = 0; c < m; c++) {
 		int64_t nt = 0;
+		double nw = 0;
 		for (int64_t a = wk->start[c]; a < wk->start[c + 1]; a++) {
 			int32_t v = wk->order[a];
-			ng->nw[c] += g->nw[v];
+			nw += g->nw[v];
+			int32_t lc = -1;
+			double acc = 0;
 			for (int64_t p = g->ptr[v]; p < g->ptr[v + 1]; p++) {
 				int32_t d = part[g->adj[p]];
-				if (!wk->ce[d].seen) {
-					wk->ce[d].seen = 1;
-					wk->touched[nt++] = d;
+				if (d != lc) { /* runs in a register, as in gather() */
+					if (lc >= 0)
+						cl[lc].ew = acc;
+					lc = d;
+					if (!cl[d].seen) {
+						cl[d].seen = 1;
+						wk->touched[nt++] = d;
+					}
+					acc = cl[d].ew;
 				}
-				wk->ce[d].ew += g->w[p];
+				acc += g->w[p];
 			}
+			if (lc >= 0)
+				cl[lc].ew = acc;
 		}
+		ng->nw[c] = nw;
 		for (int64_t t = 0; t < nt; t++) {
 			int32_t d = wk->touched[t];
 			ng->adj[w] = d;
-			ng->w[w] = wk->ce[d].ew;
+			ng->w[w] = cl[d].ew;
 			w++;
-			wk->ce[d].ew = 0;
-			wk->ce[d].seen = 0;
+			cl[d].ew = 0;
+			cl[d].seen = 0;
 		}
 		ng->ptr[c + 1] = w;
 	}
-	int32_t *na = sc_realloc(ng->adj, (size_t)w + 1, sizeof(int32_t));
-	double *nwt = sc_realloc(ng->w, (size_t)w + 1, sizeof(double));
-	if (na)
-		ng->adj = na;
-	if (nwt)
-		ng->w = nwt;
-	return 0;
-}
-
-static int work_alloc(struct work *wk, int64_t n)
-{
-	size_t z = (size_t)n + 2;
-	wk->ce = sc_calloc(z, sizeof(struct cacc));
-	wk->touched = sc_malloc(z, sizeof(int32_t));
-	wk->cw = sc_malloc(z, sizeof(double));
-	wk->csize = sc_malloc(z, sizeof(int64_t));
-	wk->queue = sc_malloc(z, sizeof(int32_t));
-	wk->inq = sc_malloc(z, 1);
-	wk->empty = sc_malloc(z, sizeof(int32_t));
-	wk->order = sc_malloc(z, sizeof(int32_t));
-	wk->ext = sc_malloc(z, sizeof(double));
-	wk->nonsingle = sc_malloc(z, 1);
-	wk->ref = sc_malloc(z, sizeof(int32_t));
-	wk->cum = sc_malloc(z, sizeof(double));
-	wk->start = sc_malloc(z, sizeof(int32_t));
-	wk->members = sc_malloc(z, sizeof(int32_t));
-	if (!wk->ce || !wk->touched || !wk->cw || !wk->csize || !wk->queue || !wk->inq ||
-	    !wk->empty || !wk->order || !wk->ext || !wk->nonsingle || !wk->ref || !wk->cum ||
-	    !wk->start || !wk->members)
-		return SC_ENOMEM;
-	return 0;
 }
 
 static void work_release(struct work *wk)
 {
-	free(wk->ce);
+	free(wk->c);
 	free(wk->touched);
-	free(wk->cw);
-	free(wk->csize);
 	free(wk->queue);
 	free(wk->inq);
 	free(wk->empty);
@@ -394,49 +457,82 @@ static void work_release(struct work *wk)
 	free(wk->cum);
 	free(wk->start);
 	free(wk->members);
+	free(wk->aggof);
+	free(wk->lmemb);
+	free(wk->prev);
+	free(wk->memb);
+	for (int i = 0; i < 2; i++)
+		lg_release(&wk->lv[i]);
+	memset(wk, 0, sizeof(*wk));
+}
+
+static int work_alloc(struct work *wk, int64_t n)
+{
+	size_t z = (size_t)n + 2;
+	memset(wk, 0, sizeof(*wk));
+	wk->c = sc_calloc(z, sizeof(struct cl));
+	wk->touched = sc_malloc(z, sizeof(int32_t));
+	wk->queue = sc_malloc(z, sizeof(int32_t));
+	wk->inq = sc_malloc(z, 1);
+	wk->empty = sc_malloc(z, sizeof(int32_t));
+	wk->order = sc_malloc(z, sizeof(int32_t));
+	wk->ext = sc_malloc(z, sizeof(double));
+	wk->nonsingle = sc_malloc(z, 1);
+	wk->ref = sc_malloc(z, sizeof(int32_t));
+	wk->cum = sc_malloc(z, sizeof(double));
+	wk->start = sc_malloc(z, sizeof(int32_t));
+	wk->members = sc_malloc(z, sizeof(int32_t));
+	wk->aggof = sc_malloc(z, sizeof(int32_t));
+	wk->lmemb = sc_malloc(z, sizeof(int32_t));
+	wk->prev = sc_malloc(z, sizeof(int32_t));
+	wk->memb = sc_malloc(z, sizeof(int32_t));
+	if (!wk->c || !wk->touched || !wk->queue || !wk->inq || !wk->empty || !wk->order ||
+	    !wk->ext || !wk->nonsingle || !wk->ref || !wk->cum || !wk->start || !wk->members ||
+	    !wk->aggof || !wk->lmemb || !wk->prev || !wk->memb) {
+		work_release(wk);
+		return SC_ENOMEM;
+	}
+	return 0;
 }
 
 /* One Leiden pass from memb (modified in place). */
-static int leiden_pass(const struct lgraph *g0, int32_t *memb, struct work *wk, int32_t *aggof,
-		       int32_t *lmemb)
+static int leiden_pass(const struct lgraph *g0, int32_t *memb, struct work *wk)
 {
-	struct lgraph cur = *g0, next;
+	const struct lgraph *cur = g0;
+	int32_t *aggof = wk->aggof, *lmemb = wk->lmemb;
 	int64_t n0 = g0->n;
-	int ret = 0;
-	cur.own = 0; /* level 0 is borrowed; free only w/nw of later levels */
+	int side = 0, ret = 0;
 	for (int64_t v = 0; v < n0; v++) {
 		aggof[v] = (int32_t)v;
 		lmemb[v] = memb[v];
 	}
-	for (int level = 0;; level++) {
-		int64_t m = fast_move(&cur, lmemb, wk);
-		if (m >= cur.n)
+	for (;;) {
+		int64_t m = fast_move(cur, lmemb, wk);
+		if (m >= cur->n)
 			break;
-		int64_t mr = refine(&cur, lmemb, m, wk);
+		int64_t mr = refine(cur, lmemb, m, wk);
 		int32_t *part = wk->ref;
-		if (mr >= cur.n) {
+		if (mr >= cur->n) {
 			part = lmemb;
 			mr = m;
 		}
-		if ((ret = aggregate(&cur, part, mr, &next, wk)) < 0) {
-			lg_release(&next);
+		/* the aggregated graph never has more nodes or entries than cur */
+		if ((ret = lg_reserve(wk, side, cur->n, cur->ptr[cur->n])) < 0)
 			break;
-		}
+		struct lgraph *next = &wk->lv[side];
+		aggregate(cur, part, mr, next, wk);
 		for (int64_t v = 0; v < n0; v++)
 			aggof[v] = part[aggof[v]];
 		/* the aggregated nodes start in their unrefined cluster */
-		for (int64_t v = 0; v < cur.n; v++)
+		for (int64_t v = 0; v < cur->n; v++)
 			wk->queue[part[v]] = lmemb[v];
 		for (int64_t c = 0; c < mr; c++)
 			lmemb[c] = wk->queue[c];
-		if (level > 0)
-			lg_release(&cur);
 		cur = next;
+		side ^= 1;
 	}
 	for (int64_t v = 0; v < n0; v++)
 		memb[v] = lmemb[aggof[v]];
-	if (cur.own)
-		lg_release(&cur);
 	return ret;
 }
 
@@ -453,8 +549,9 @@ static int csort_cmp(const void *a, const void *b)
 	return (x->first > y->first) - (x->first < y->first);
 }
 
-/* Renumber by decreasing size, ties by smallest member; returns the cluster count or -1. */
-static int64_t canonical(int32_t *memb, int64_t n)
+/* Renumber by decreasing size, ties by smallest member in the order ord (NULL: identity);
+ * returns the cluster count or -1. */
+static int64_t canonical(int32_t *memb, int64_t n, const int32_t *ord)
 {
 	int64_t m = 0, k = 0;
 	struct csort *cs = NULL;
@@ -470,9 +567,10 @@ static int64_t canonical(int32_t *memb, int64_t n)
 	}
 	for (int64_t c = 0; c < m; c++)
 		cs[c] = (struct csort){ 0, n, (int32_t)c };
-	for (int64_t v = n - 1; v >= 0; v--) {
+	for (int64_t i = n - 1; i >= 0; i--) {
+		int32_t v = ord ? ord[i] : (int32_t)i;
 		cs[memb[v]].size++;
-		cs[memb[v]].first = v;
+		cs[memb[v]].first = i;
 	}
 	qsort(cs, (size_t)m, sizeof(*cs), csort_cmp);
 	for (int64_t t = 0; t < m; t++) {
@@ -488,29 +586,81 @@ out:
 	return k;
 }
 
-/* Level-0 graph: borrows the CSR structure, widens weights, computes node weights. */
-static int lg_init(struct lgraph *g, const struct sc_csr *a, const struct sc_leiden_opts *o,
-		   double *total)
+/* The level-0 graph, shared read-only by all runs on it: the input renumbered in
+ * breadth-first order (from node 0, neighbours in stored order; each further component from
+ * its smallest node), so that neighbours sit close in memory and the per-cluster arrays, indexed
+ * by node at the start, are walked with good locality. perm[new] = old, inv[old] = new. */
+struct prep {
+	struct lgraph g;
+	const struct sc_csr *a; /* the input */
+	int32_t *perm, *inv;
+	double total;
+};
+
+static void prep_release(struct prep *p)
 {
+	lg_release(&p->g);
+	free(p->perm);
+	free(p->inv);
+	memset(p, 0, sizeof(*p));
+}
+
+static int prep_init(struct prep *p, const struct sc_csr *a, const struct sc_leiden_opts *o)
+{
+	int64_t n = a->rows, nnz = a->indptr[n], head = 0, tail = 0, w = 0;
 	double tot = 0;
-	memset(g, 0, sizeof(*g));
-	g->n = a->rows;
-	g->ptr = a->indptr;
-	g->adj = a->indices;
-	g->w = sc_malloc((size_t)a->nnz + 1, sizeof(double));
-	g->nw = sc_malloc((size_t)a->rows + 1, sizeof(double));
-	if (!g->w || !g->nw)
+	memset(p, 0, sizeof(*p));
+	p->g.n = n;
+	p->g.ptr = sc_malloc((size_t)n + 1, sizeof(int64_t));
+	p->g.nw = sc_malloc((size_t)n + 1, sizeof(double));
+	p->g.adj = sc_malloc((size_t)nnz + 1, sizeof(int32_t));
+	p->g.w = sc_malloc((size_t)nnz + 1, sizeof(double));
+	p->perm = sc_malloc((size_t)n + 1, sizeof(int32_t));
+	p->inv = sc_malloc((size_t)n + 1, sizeof(int32_t));
+	if (!p->g.ptr || !p->g.nw || !p->g.adj || !p->g.w || !p->perm || !p->inv) {
+		prep_release(p);
 		return SC_ENOMEM;
-	for (int64_t v = 0; v < a->rows; v++) {
-		double s = 0;
-		for (int64_t p = a->indptr[v]; p < a->indptr[v + 1]; p++) {
-			g->w[p] = o->use_weights ? (double)a->data[p] : 1.0;
-			s += g->w[p];
+	}
+	for (int64_t v = 0; v < n; v++)
+		p->inv[v] = -1;
+	for (int64_t s = 0; s < n; s++) {
+		if (p->inv[s] >= 0)
+			continue;
+		p->inv[s] = (int32_t)tail;
+		p->perm[tail++] = (int32_t)s;
+		while (head < tail) {
+			int32_t v = p->perm[head++];
+			for (int64_t q = a->indptr[v]; q < a->indptr[v + 1]; q++) {
+				int32_t u = a->indices[q];
+				if (p->inv[u] < 0) {
+					p->inv[u] = (int32_t)tail;
+					p->perm[tail++] = u;
+				}
+			}
 		}
-		g->nw[v] = o->objective == SC_LEIDEN_CPM ? 1.0 : s;
+	}
+	p->g.ptr[0] = 0;
+	for (int64_t i = 0; i < n; i++) {
+		int32_t v = p->perm[i];
+		double s = 0;
+		for (int64_t q = a->indptr[v]; q < a->indptr[v + 1]; q++) {
+			double x = o->use_weights ? (double)a->data[q] : 1.0;
+			p->g.adj[w] = p->inv[a->indices[q]];
+			p->g.w[w++] = x;
+			s += x;
+		}
+		p->g.ptr[i + 1] = w;
+		p->g.nw[i] = o->objective == SC_LEIDEN_CPM ? 1.0 : s;
+	}
+	for (int64_t v = 0; v < n; v++) { /* W summed row by row in the input's order */
+		double s = 0;
+		for (int64_t q = a->indptr[v]; q < a->indptr[v + 1]; q++)
+			s += o->use_weights ? (double)a->data[q] : 1.0;
 		tot += s;
 	}
-	*total = tot;
+	p->total = tot;
+	p->g.ord = p->inv;
+	p->a = a;
 	return 0;
 }
 
@@ -567,99 +717,173 @@ double sc_modularity(const struct sc_csr *g, const int32_t *memb, int use_weight
 	return sc_leiden_quality(g, memb, SC_LEIDEN_MODULARITY, 1.0, use_weights) / tot;
 }
 
-int sc_leiden_run(const struct sc_csr *g, const struct sc_leiden_opts *o, int32_t *memb,
-		  int32_t *n_clusters)
+/* One run at resolution gamma on the prepared graph; out receives the canonical partition in
+ * the input's node order. */
+static int run_one(const struct prep *p, const struct sc_leiden_opts *o, double gamma,
+		   struct work *wk, int32_t *out, int32_t *n_clusters)
 {
-	struct lgraph g0;
-	struct work wk;
-	int32_t *aggof = NULL, *lmemb = NULL, *prev = NULL;
-	double total = 0, qprev = -INFINITY;
-	int64_t n = g->rows, m;
-	int ret = SC_ENOMEM;
-	memset(&wk, 0, sizeof(wk));
-	memset(&g0, 0, sizeof(g0));
-	if (g->rows != g->cols || g->rows > INT32_MAX)
-		return sc_seterr(SC_EINPUT, "Leiden needs a square graph (%lld x %lld)",
-				 (long long)g->rows, (long long)g->cols);
-	if (o->iterations == 0 || o->iterations < -1 || !(o->beta > 0) || !isfinite(o->resolution))
-		return sc_seterr(SC_EUSAGE, "bad Leiden parameters");
-	if (lg_init(&g0, g, o, &total) < 0 || work_alloc(&wk, n) < 0)
-		goto out;
-	aggof = sc_malloc((size_t)n + 1, sizeof(int32_t));
-	lmemb = sc_malloc((size_t)n + 1, sizeof(int32_t));
-	prev = sc_malloc((size_t)n + 1, sizeof(int32_t));
-	if (!aggof || !lmemb || !prev)
-		goto out;
-	sc_rng_seed(&wk.rng, o->seed);
-	wk.beta = o->beta;
-	wk.res = o->objective == SC_LEIDEN_CPM ? o->resolution
-		 : total > 0 ? o->resolution / total : 0;
+	int64_t n = p->g.n, m;
+	int32_t *memb = wk->memb;
+	double qprev = -INFINITY;
+	int ret;
+	sc_rng_seed(&wk->rng, o->seed);
+	wk->beta = o->beta;
+	wk->res = o->objective == SC_LEIDEN_CPM ? gamma : p->total > 0 ? gamma / p->total : 0;
 	for (int64_t v = 0; v < n; v++)
 		memb[v] = (int32_t)v;
 	for (int it = 0; o->iterations < 0 || it < o->iterations; it++) {
-		memcpy(prev, memb, sizeof(int32_t) * (size_t)n);
-		if ((ret = leiden_pass(&g0, memb, &wk, aggof, lmemb)) < 0)
-			goto out;
-		ret = SC_ENOMEM;
-		if (canonical(memb, n) < 0)
-			goto out;
+		memcpy(wk->prev, memb, sizeof(int32_t) * (size_t)n);
+		if ((ret = leiden_pass(&p->g, memb, wk)) < 0)
+			return ret;
+		if (canonical(memb, n, p->g.ord) < 0)
+			return SC_ENOMEM;
 		if (o->iterations < 0) {
 			/* leidenalg's n_iterations=-1: stop once a pass changes nothing */
-			double q = sc_leiden_quality(g, memb, o->objective, o->resolution, o->use_weights);
-			if (memcmp(prev, memb, sizeof(int32_t) * (size_t)n) == 0 ||
-			    !(q > qprev + 1e-12 * fabs(q)) || it >= 10000)
+			if (memcmp(wk->prev, memb, sizeof(int32_t) * (size_t)n) == 0 || it >= 10000)
+				break;
+			for (int64_t v = 0; v < n; v++)
+				wk->lmemb[p->perm[v]] = memb[v];
+			double q = sc_leiden_quality(p->a, wk->lmemb, o->objective, gamma, o->use_weights);
+			if (!(q > qprev + 1e-12 * fabs(q)))
 				break;
 			qprev = q;
 		}
 	}
-	m = canonical(memb, n);
-	if (m < 0)
-		goto out;
+	for (int64_t v = 0; v < n; v++)
+		out[p->perm[v]] = memb[v];
+	if ((m = canonical(out, n, NULL)) < 0)
+		return SC_ENOMEM;
 	*n_clusters = (int32_t)m;
+	return 0;
+}
+
+static int check_args(const struct sc_csr *g, const struct sc_leiden_opts *o)
+{
+	if (g->rows != g->cols || g->rows > INT32_MAX - 2)
+		return sc_seterr(SC_EINPUT, "Leiden needs a square graph (%lld x %lld)",
+				 (long long)g->rows, (long long)g->cols);
+	if (o->iterations == 0 || o->iterations < -1 || !(o->beta > 0))
+		return sc_seterr(SC_EUSAGE, "bad Leiden parameters");
+	return 0;
+}
+
+/* Resolutions handed out one at a time to the threads; each run depends only on its own
+ * resolution and the seed, so the split does not change any result. */
+struct pool {
+	const struct prep *p;
+	const struct sc_leiden_opts *o;
+	const double *res;
+	int nres;
+	int32_t *parts, *ncl;
+	int64_t n;
+	atomic_int next;
+	int *rc; /* per resolution */
+};
+
+static void *pool_worker(void *arg)
+{
+	struct pool *pl = arg;
+	struct work wk;
+	int r, bad = work_alloc(&wk, pl->n);
+	while ((r = atomic_fetch_add(&pl->next, 1)) < pl->nres) {
+		if (bad < 0) {
+			pl->rc[r] = SC_ENOMEM;
+			continue;
+		}
+		pl->rc[r] = run_one(pl->p, pl->o, pl->res[r], &wk, pl->parts + (size_t)r * (size_t)pl->n,
+				    &pl->ncl[r]);
+	}
+	if (bad == 0)
+		work_release(&wk);
+	return NULL;
+}
+
+int sc_leiden_runs(const struct sc_csr *g, const struct sc_leiden_opts *o,
+		   const double *resolutions, int nres, int threads, int32_t *parts, int32_t *ncl)
+{
+	struct prep p;
+	struct pool pl;
+	pthread_t tid[64];
+	int ret, started = 0, nt = threads < 1 ? 1 : threads > 64 ? 64 : threads;
+	int *rc = NULL;
+	if ((ret = check_args(g, o)) < 0)
+		return ret;
+	for (int r = 0; r < nres; r++)
+		if (!isfinite(resolutions[r]))
+			return sc_seterr(SC_EUSAGE, "bad Leiden resolution");
+	if (nres <= 0)
+		return 0;
+	if (nt > nres)
+		nt = nres;
+	if (!(rc = sc_calloc((size_t)nres, sizeof(int))))
+		return SC_ENOMEM;
+	if ((ret = prep_init(&p, g, o)) < 0) {
+		free(rc);
+		return ret;
+	}
+	pl = (struct pool){ .p = &p, .o = o, .res = resolutions, .nres = nres, .parts = parts,
+			    .ncl = ncl, .n = g->rows, .rc = rc };
+	atomic_init(&pl.next, 0);
+	for (; started < nt - 1; started++)
+		if (pthread_create(&tid[started], NULL, pool_worker, &pl) != 0)
+			break;
+	pool_worker(&pl);
+	for (int t = 0; t < started; t++)
+		pthread_join(tid[t], NULL);
 	ret = 0;
-out:
-	lg_release(&g0);
-	work_release(&wk);
-	free(aggof);
-	free(lmemb);
-	free(prev);
+	for (int r = 0; r < nres && ret == 0; r++)
+		ret = rc[r];
+	if (ret == SC_ENOMEM)
+		ret = sc_seterr(SC_ENOMEM, "out of memory in Leiden");
+	prep_release(&p);
+	free(rc);
 	return ret;
 }
 
-int sc_leiden_sweep(const struct sc_csr *g, const struct sc_leiden_opts *o,
-		    const double *resolutions, int nres, const int32_t *labels, int32_t *best,
-		    int *best_index, double *nmi, double *ari, int32_t *ncl)
+int sc_leiden_run(const struct sc_csr *g, const struct sc_leiden_opts *o, int32_t *memb,
+		  int32_t *n_clusters)
 {
-	struct sc_leiden_opts lo = *o;
+	return sc_leiden_runs(g, o, &o->resolution, 1, 1, memb, n_clusters);
+}
+
+int sc_leiden_sweep(const struct sc_csr *g, const struct sc_leiden_opts *o,
+		    const double *resolutions, int nres, int threads, const int32_t *labels,
+		    int32_t *best, int *best_index, double *nmi, double *ari, int32_t *ncl)
+{
 	struct sc_partition_scores sc;
-	int32_t *memb = sc_malloc((size_t)g->rows + 1, sizeof(int32_t)), k;
+	int64_t n = g->rows;
+	int32_t *parts = sc_malloc((size_t)n * (size_t)(nres > 0 ? nres : 1), sizeof(int32_t));
+	int32_t *k = sc_malloc((size_t)(nres > 0 ? nres : 1), sizeof(int32_t));
 	double top = 0;
 	int ret = SC_ENOMEM;
-	if (!memb)
-		goto out;
 	*best_index = 0;
+	if (!parts || !k)
+		goto out;
+	if ((ret = sc_leiden_runs(g, o, resolutions, nres, threads, parts, k)) < 0)
+		goto out;
 	for (int r = 0; r < nres; r++) {
-		lo.resolution = resolutions[r];
-		if ((ret = sc_leiden_run(g, &lo, memb, &k)) < 0 ||
-		    (ret = sc_partition_compare(labels, memb, g->rows, &sc)) < 0)
+		const int32_t *memb = parts + (size_t)r * (size_t)n;
+		if ((ret = sc_partition_compare(labels, memb, n, &sc)) < 0)
 			goto out;
 		if (nmi)
 			nmi[r] = sc.nmi;
 		if (ari)
 			ari[r] = sc.ari;
 		if (ncl)
-			ncl[r] = k;
-		/* scib: strict improvement over a running max that starts at 0 */
-		if (r == 0 || top < sc.nmi) /* the first run stands in when no NMI is positive */
-			memcpy(best, memb, sizeof(int32_t) * (size_t)g->rows);
+			ncl[r] = k[r];
+		/* scib: strict improvement over a running max that starts at 0; the first run
+		 * stands in when no NMI is positive */
 		if (top < sc.nmi) {
 			top = sc.nmi;
 			*best_index = r;
 		}
 	}
+	if (nres > 0)
+		memcpy(best, parts + (size_t)*best_index * (size_t)n, sizeof(int32_t) * (size_t)n);
 	ret = 0;
 out:
-	free(memb);
+	free(parts);
+	free(k);
 	return ret;
 }
 

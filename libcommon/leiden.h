@@ -17,7 +17,10 @@
  * refinement with randomness beta inside each community, aggregation on the refined partition
  * seeded with the unrefined one, repeated until a level changes nothing; `iterations` such
  * passes (each starting from the previous partition), or with -1 until a pass changes nothing
- * (leidenalg's n_iterations=-1). Single-threaded, so the result depends only on the seed.
+ * (leidenalg's n_iterations=-1). A run is single-threaded, so its result depends only on the
+ * seed (and the graph); several resolutions run on several threads, each with its own
+ * generator seeded the same way, so -j never changes a partition. The graph is first
+ * renumbered in breadth-first order for memory locality (once per call, shared by the runs).
  * Community ids are renumbered by decreasing size (ties by smallest member), like leidenalg. */
 #ifndef SC_LEIDEN_H
 #define SC_LEIDEN_H
@@ -48,6 +51,13 @@ int sc_leiden_objective_parse(const char *s, enum sc_leiden_objective *out) SC_R
 int sc_leiden_run(const struct sc_csr *g, const struct sc_leiden_opts *o, int32_t *membership,
 		  int32_t *n_clusters) SC_RESULT_USED;
 
+/* One run per resolutions[r] (o->resolution ignored) on up to `threads` threads, the graph
+ * prepared once: parts[r * rows .. ) and ncl[r] receive each partition and its cluster count,
+ * identical to sc_leiden_run at that resolution whatever the thread count. */
+int sc_leiden_runs(const struct sc_csr *g, const struct sc_leiden_opts *o,
+		   const double *resolutions, int nres, int threads, int32_t *parts,
+		   int32_t *ncl) SC_RESULT_USED;
+
 /* Q above for a membership (ids >= 0), in double with a fixed summation order. */
 double sc_leiden_quality(const struct sc_csr *g, const int32_t *membership,
 			 enum sc_leiden_objective objective, double resolution, int use_weights);
@@ -62,9 +72,10 @@ int sc_resolutions_parse(const char *spec, double *out, int max, int *n) SC_RESU
 /* scib's optimal-resolution search: one Leiden run per resolution (o->resolution ignored),
  * NMI (arithmetic) against labels (dense codes >= 0), keep the first resolution with the
  * strictly highest NMI. Per resolution i: nmi[i], ari[i] (sklearn), ncl[i] (each may be
- * NULL). best receives the chosen partition (g->rows entries), *best_index its position. */
+ * NULL). best receives the chosen partition (g->rows entries), *best_index its position.
+ * The runs use up to `threads` threads (sc_leiden_runs); memory nres x rows partitions. */
 int sc_leiden_sweep(const struct sc_csr *g, const struct sc_leiden_opts *o,
-		    const double *resolutions, int nres, const int32_t *labels, int32_t *best,
-		    int *best_index, double *nmi, double *ari, int32_t *ncl) SC_RESULT_USED;
+		    const double *resolutions, int nres, int threads, const int32_t *labels,
+		    int32_t *best, int *best_index, double *nmi, double *ari, int32_t *ncl) SC_RESULT_USED;
 
 #endif

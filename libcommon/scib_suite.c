@@ -301,7 +301,7 @@ static struct sc_leiden_opts leiden_opts(const struct run *r)
 static int leiden_sweep(struct run *r, int *best)
 {
 	int64_t n = r->in->n;
-	double best_nmi = 0;
+	double best_nmi = 0, res[NRES];
 	struct sc_leiden_opts lo = leiden_opts(r);
 	int ret = need_graph(r);
 	if (ret < 0)
@@ -310,11 +310,12 @@ static int leiden_sweep(struct run *r, int *best)
 	if (!r->parts)
 		return SC_ENOMEM;
 	*best = 0;
+	for (int i = 0; i < NRES; i++)
+		res[i] = 2.0 * (i + 1) / 10.0;
+	/* the resolutions run on the threads, each with its own seeded generator */
+	if ((ret = sc_leiden_runs(r->gp, &lo, res, NRES, r->o->threads, r->parts, r->ncl)) < 0)
+		return ret;
 	for (int i = 0; i < NRES; i++) {
-		lo.resolution = 2.0 * (i + 1) / 10.0;
-		ret = sc_leiden_run(r->gp, &lo, r->parts + (size_t)i * (size_t)n, &r->ncl[i]);
-		if (ret < 0)
-			return ret;
 		double v = sc_nmi(r->in->label, r->parts + (size_t)i * (size_t)n, n);
 		if (best_nmi < v) {
 			best_nmi = v;

@@ -48,6 +48,21 @@ mk_two_groups() {
 	cmp "$T/c" "$T/d"
 }
 
+@test "sweep on several threads: the same partitions and records as on one" {
+	sc-simulate -n 3000 -d 10 --types 6 --seed 9 -o "$T/x.scmat" --obs-out "$T/obs.jsonl"
+	knn-graph --scanpy-k 15 --graph umap -o "$T/g" "$T/x.scmat"
+	for j in 1 2 3; do
+		run -0 cluster-leiden -j $j --iterations -1 --resolutions 0.2:2.0:0.2 --labels "$T/obs.jsonl" \
+			--label-key cell_type --sweep-out "$T/sw$j" -o "$T/c$j" "$T/g"
+	done
+	[ "$(wc -l <"$T/sw1")" -eq 10 ]
+	cmp "$T/sw1" "$T/sw2"
+	cmp "$T/sw1" "$T/sw3"
+	cmp "$T/c1" "$T/c2"
+	cmp "$T/c1" "$T/c3"
+	run -2 cluster-leiden -j -1 "$T/g"
+}
+
 @test "clusters recover simulated cell types; CPM, no-weights, resolution change the result" {
 	sc-simulate -n 2000 -d 20 --types 5 --batches 1 --centre-sd 4 --seed 3 -o "$T/x.scmat" --obs-out "$T/obs.jsonl"
 	knn-graph --scanpy-k 15 --graph umap -o "$T/g" "$T/x.scmat"

@@ -24,7 +24,7 @@ static void usage(FILE *fp)
 		"                      [--iterations N] [--seed S] [--beta B] [--no-weights]\n"
 		"                      [--scanpy-k K] [--graph umap|gauss|binary] [--obs FILE]\n"
 		"                      [--labels FILE --label-key KEY] [--sweep-out FILE]\n"
-		"                      [--summary FILE] [--key-added KEY] [-o FILE] [FILE|-]\n"
+		"                      [--summary FILE] [--key-added KEY] [-j N] [-o FILE] [FILE|-]\n"
 		"  --resolution R      resolution gamma (default 1)\n"
 		"  --resolutions A:B:S sweep A, A+S, ..., B; keep the best NMI against --labels\n"
 		"  --objective OBJ     modularity (RB configuration, default) or cpm\n"
@@ -38,6 +38,7 @@ static void usage(FILE *fp)
 		"  --sweep-out FILE    one JSONL record per resolution (NMI, ARI, clusters)\n"
 		"  --summary FILE      one JSON record: clusters, quality, modularity\n"
 		"  --key-added KEY     name of the cluster field (default leiden)\n"
+		"  -j N                threads for a sweep's resolutions (0 = all cores)\n"
 		"  -o FILE             output (default stdout)\n"
 		"  -q, -v, --progress, --version, -h\n");
 }
@@ -48,7 +49,7 @@ enum { O_RES = SC_OPT_FIRST_PRIVATE, O_RESS, O_OBJ, O_ITER, O_BETA, O_NOW, O_SCA
 struct opts {
 	struct sc_leiden_opts lo;
 	enum sc_conn_kind kind;
-	long long scanpy_k;
+	long long scanpy_k, threads;
 	double res[MAX_RES];
 	int nres;
 	const char *in, *out, *obs, *labels, *label_key, *sweep_out, *summary, *key_added;
@@ -73,17 +74,19 @@ static int parse_opts(int argc, char **argv, struct opts *o, int *exit_now)
 		{ "key-added", required_argument, NULL, O_KEYADD },
 		{ "seed", required_argument, NULL, SC_OPT_SEED },
 		{ "output", required_argument, NULL, 'o' },
+		{ "threads", required_argument, NULL, 'j' },
 		SC_COMMON_LONGOPTS,
 		{ NULL, 0, NULL, 0 }
 	};
 	long long v;
 	int c, rc = 0, single = 0;
-	while ((c = getopt_long(argc, argv, "ho:qv", lo, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "hj:o:qv", lo, NULL)) != -1) {
 		if (sc_opts_common(c, exit_now))
 			continue;
 		switch (c) {
 		case 'h': usage(stdout); *exit_now = 1; return 0;
 		case 'o': o->out = optarg; break;
+		case 'j': rc = sc_parse_long("-j", optarg, 0, 4096, &o->threads); break;
 		case O_RES: rc = sc_parse_double("--resolution", optarg, 0, 1e9, &o->res[0]); single = 1; break;
 		case O_RESS: rc = sc_resolutions_parse(optarg, o->res, MAX_RES, &o->nres); break;
 		case O_OBJ: rc = sc_leiden_objective_parse(optarg, &o->lo.objective); break;
@@ -199,7 +202,7 @@ static cJSON *summary(const struct opts *o, const struct sc_csr *g, const int32_
 
 int main(int argc, char **argv)
 {
-	struct opts o = { .res = { 1.0 }, .key_added = "leiden" };
+	struct opts o = { .res = { 1.0 }, .key_added = "leiden", .threads = -1 };
 	struct sc_stream *in = NULL, *out = NULL, *sum = NULL;
 	struct sc_csr g = SC_CSR_INIT;
 	char **names = NULL, **labs = NULL;
@@ -236,7 +239,8 @@ int main(int argc, char **argv)
 	t0 = sc_now();
 	c0 = clock();
 	if (o.nres > 0) {
-		rc = sc_leiden_sweep(&g, &o.lo, o.res, o.nres, codes, memb, &best, nmi, ari, ncl);
+		rc = sc_leiden_sweep(&g, &o.lo, o.res, o.nres, sc_threads_resolve((int)o.threads), codes,
+				     memb, &best, nmi, ari, ncl);
 		k = rc == 0 ? ncl[best] : 0;
 	} else {
 		o.lo.resolution = o.res[0];
