@@ -17,8 +17,12 @@ struct lr_ctx {
 	int d, k;
 	const int32_t *y;
 	double C;
-	double *Z; /* n x rows scratch */
+	double *Z; /* n x rows scratch (BLAS path) */
 	int threads;
+	/* per-evaluation scratch, allocated once per fit by ctx_alloc */
+	int rp;                      /* 0: BLAS path; else classes padded to 4s (fused path) */
+	double *closs, *ccol, *cgrad; /* per chunk: loss, residual column sums, gradient */
+	double *wt;                  /* fused path: d x rp transposed weights, then rp intercepts */
 };
 
 static int nrows(int k)
@@ -107,10 +111,11 @@ LR_TARGET static inline __m256d exp4(__m256d x)
 }
 
 /* nr (1 or 2) rows: z = W x + b, softmax, loss, residual r = p - onehot(y) added into the
- * chunk's gradient G (d x 4nv, class-minor) and residual column sums; returns the loss. */
+ * chunk's gradient G (d x 4nv, class-minor) and residual column sums. Returns the loss less
+ * the log of the softmax sums, which are multiplied into *sp instead. */
 LR_TARGET static inline __attribute__((always_inline)) double
 rows_fused(const double *x0, const double *x1, int nr, int d, int nv, const double *Wt,
-	   const double *bias, const int32_t *y, double *G, double *col)
+	   const double *bias, const int32_t *y, double *G, double *col, double *sp)
 {
 	__m256d a[2][LR_MAXV];
 	double z[4 * LR_MAXV] __attribute__((aligned(32))), loss = 0;
@@ -144,7 +149,8 @@ rows_fused(const double *x0, const double *x1, int nr, int d, int nv, const doub
 		}
 		_mm256_store_pd(z, sv);
 		s = (z[0] + z[1]) + (z[2] + z[3]);
-		loss += mx + log(s) - zy;
+		loss += mx - zy;
+		*sp *= s;
 		__m256d inv = _mm256_set1_pd(1.0 / s);
 		LR_UNROLL
 		for (int v = 0; v < nv; v++)
@@ -174,13 +180,21 @@ LR_TARGET static inline __attribute__((always_inline)) double
 chunk_nv(const double *X, const int32_t *y, int64_t i0, int64_t i1, int d, int nv,
 	 const double *Wt, const double *bias, double *G, double *col)
 {
-	double loss = 0;
+	/* each softmax sum is in [1, 32]: one log per product of 16 of them */
+	double loss = 0, sp = 1;
 	int64_t i = i0;
-	for (; i + 1 < i1; i += 2)
-		loss += rows_fused(X + i * d, X + (i + 1) * d, 2, d, nv, Wt, bias, y + i, G, col);
+	for (int pairs = 0; i + 1 < i1; i += 2) {
+		loss += rows_fused(X + i * d, X + (i + 1) * d, 2, d, nv, Wt, bias, y + i, G, col,
+				   &sp);
+		if (++pairs == 8) {
+			loss += log(sp);
+			sp = 1;
+			pairs = 0;
+		}
+	}
 	if (i < i1)
-		loss += rows_fused(X + i * d, X + i * d, 1, d, nv, Wt, bias, y + i, G, col);
-	return loss;
+		loss += rows_fused(X + i * d, X + i * d, 1, d, nv, Wt, bias, y + i, G, col, &sp);
+	return loss + log(sp);
 }
 
 /* rows [i0, i1) into G (zeroed here, d x 4nv) and col (4nv); returns their loss */
@@ -289,19 +303,12 @@ static int eval(struct lr_ctx *c, const double *w, double *f, double *g)
 	int started = 0;
 	double loss = 0;
 	pthread_t th[64];
-	struct lr_job J = { c, w, NULL, (c->n + LR_CHUNK - 1) / LR_CHUNK, NULL, NULL, 0,
-			    PTHREAD_MUTEX_INITIALIZER, 0, NULL, NULL };
-	double *wt = NULL;
-#ifdef LR_SIMD
-	if (r >= 3 && r <= 4 * LR_MAXV && simd_on())
-		J.rp = (r + 3) / 4 * 4;
-#endif
+	struct lr_job J = { c, w, c->cgrad, (c->n + LR_CHUNK - 1) / LR_CHUNK, c->closs, c->ccol, 0,
+			    PTHREAD_MUTEX_INITIALIZER, c->rp, NULL, NULL };
 	int rs = J.rp ? J.rp : r; /* per-chunk row stride of the partial sums */
-	J.closs = sc_malloc((size_t)J.nchunk, sizeof(double));
-	J.ccol = sc_malloc((size_t)J.nchunk * (size_t)rs, sizeof(double));
-	J.cgrad = sc_malloc((size_t)J.nchunk * (size_t)rs, (size_t)d * sizeof(double));
-	if (J.rp && (wt = sc_malloc((size_t)J.rp, (size_t)(d + 1) * sizeof(double)))) {
+	if (J.rp) {
 		/* padded classes get weight 0 and intercept -1e300: probability 0, residual 0 */
+		double *wt = c->wt;
 		for (int j = 0; j < J.rp; j++) {
 			for (int t = 0; t < d; t++)
 				wt[(size_t)t * J.rp + j] = j < r ? w[(size_t)j * (d + 1) + t] : 0.0;
@@ -309,13 +316,6 @@ static int eval(struct lr_ctx *c, const double *w, double *f, double *g)
 		}
 		J.Wt = wt;
 		J.bias = wt + (size_t)d * J.rp;
-	}
-	if (!J.closs || !J.ccol || !J.cgrad || (J.rp && !wt)) {
-		free(J.closs);
-		free(J.ccol);
-		free(J.cgrad);
-		free(wt);
-		return SC_ENOMEM;
 	}
 	if (nth > J.nchunk)
 		nth = (int)J.nchunk;
@@ -351,12 +351,41 @@ static int eval(struct lr_ctx *c, const double *w, double *f, double *g)
 		for (int j = 0; j < r; j++)
 			g[(size_t)j * (d + 1) + d] += J.ccol[ch * rs + j];
 	}
-	free(wt);
-	free(J.closs);
-	free(J.ccol);
-	free(J.cgrad);
 	*f = loss + pen / (2 * c->C);
 	return 0;
+}
+
+/* scratch for eval(): the BLAS path's n x rows Z, or the fused path's padded weights, and the
+ * per-chunk partial sums */
+static int ctx_alloc(struct lr_ctx *c)
+{
+	int r = nrows(c->k);
+	int64_t nchunk = (c->n + LR_CHUNK - 1) / LR_CHUNK;
+	c->rp = 0;
+#ifdef LR_SIMD
+	if (r >= 3 && r <= 4 * LR_MAXV && simd_on())
+		c->rp = (r + 3) / 4 * 4;
+#endif
+	int rs = c->rp ? c->rp : r;
+	c->closs = sc_malloc((size_t)nchunk, sizeof(double));
+	c->ccol = sc_malloc((size_t)nchunk * (size_t)rs, sizeof(double));
+	c->cgrad = sc_malloc((size_t)nchunk * (size_t)rs, (size_t)c->d * sizeof(double));
+	if (c->rp)
+		c->wt = sc_malloc((size_t)c->rp, (size_t)(c->d + 1) * sizeof(double));
+	else
+		c->Z = sc_malloc((size_t)c->n, (size_t)r * sizeof(double));
+	return c->closs && c->ccol && c->cgrad && (c->rp ? c->wt != NULL : c->Z != NULL)
+		       ? 0
+		       : SC_ENOMEM;
+}
+
+static void ctx_free(struct lr_ctx *c)
+{
+	free(c->Z);
+	free(c->closs);
+	free(c->ccol);
+	free(c->cgrad);
+	free(c->wt);
 }
 
 static int lr_fn(void *ctx, const double *x, double *f, double *g)
@@ -367,12 +396,11 @@ static int lr_fn(void *ctx, const double *x, double *f, double *g)
 int sc_logreg_loss_grad(const double *X, int64_t n, int d, const int32_t *y, int k, double C,
 			const double *w, double *f, double *g)
 {
-	struct lr_ctx c = { X, n, d, k, y, C, NULL, 1 };
-	int ret;
-	if (!(c.Z = sc_malloc((size_t)n, (size_t)nrows(k) * sizeof(double))))
-		return SC_ENOMEM;
-	ret = eval(&c, w, f, g);
-	free(c.Z);
+	struct lr_ctx c = { X, n, d, k, y, C, NULL, 1, 0, NULL, NULL, NULL, NULL };
+	int ret = ctx_alloc(&c);
+	if (!ret)
+		ret = eval(&c, w, f, g);
+	ctx_free(&c);
 	return ret;
 }
 
@@ -380,7 +408,7 @@ int sc_logreg_fit(const double *X, int64_t n, int d, const int32_t *y, int k,
 		  const struct sc_logreg_opts *o, struct sc_logreg *m)
 {
 	int ret = SC_ENOMEM, status, nit;
-	struct lr_ctx c = { X, n, d, k, y, o->C, NULL, o->threads };
+	struct lr_ctx c = { X, n, d, k, y, o->C, NULL, o->threads, 0, NULL, NULL, NULL, NULL };
 	struct sc_lbfgs_opts lo = { 10, o->max_iter, 20, o->tol, 2.220446049250313e-09 };
 	int r = nrows(k);
 
@@ -389,8 +417,7 @@ int sc_logreg_fit(const double *X, int64_t n, int d, const int32_t *y, int k,
 	m->d = d;
 	m->k = k;
 	m->w = sc_calloc((size_t)r, (size_t)(d + 1) * sizeof(double));
-	c.Z = sc_malloc((size_t)n, (size_t)r * sizeof(double));
-	if (!m->w || !c.Z)
+	if (!m->w || ctx_alloc(&c) < 0)
 		goto out;
 	/* the row chunks run their own single-threaded GEMMs: BLAS threads would only contend */
 	sc_blas_threads(1);
@@ -402,7 +429,7 @@ int sc_logreg_fit(const double *X, int64_t n, int d, const int32_t *y, int k,
 	m->converged = status == SC_LBFGS_CONVERGED;
 	ret = 0;
 out:
-	free(c.Z);
+	ctx_free(&c);
 	return ret;
 }
 
