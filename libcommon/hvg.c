@@ -79,8 +79,9 @@ int sc_normalize_log1p(float *X, int64_t n, int64_t g, float *target)
 		float ci = c[i] == 0 ? 1.0f : c[i];
 		float f = ci / T;
 		float *x = X + i * g;
-		for (int64_t j = 0; j < g; j++)
-			x[j] = log1pf(x[j] / f);
+		for (int64_t j = 0; j < g; j++) /* counts are mostly 0, and log1p(0 / f) = +0 */
+			if (x[j] != 0)
+				x[j] = log1pf(x[j] / f);
 	}
 	ret = 0;
 out:
@@ -108,6 +109,8 @@ int sc_hvg_seurat(const float *X, int64_t n, int64_t g, int64_t n_top, uint8_t *
 	for (int64_t i = 0; i < n; i++) {
 		const float *x = X + i * g;
 		for (int64_t j = 0; j < g; j++) {
+			if (x[j] == 0) /* expm1(0) = 0 adds nothing to either sum */
+				continue;
 			float e = expm1f(x[j]);
 			mean[j] += e;
 			sq[j] += e * e; /* float32 square, float64 sum (numpy's X*X then mean) */
