@@ -134,14 +134,17 @@ rows_fused(const double *x0, const double *x1, int nr, int d, int nv, const doub
 		}
 	}
 	for (int q = 0; q < nr; q++) {
+		__m256d m4 = a[q][0];
 		LR_UNROLL
-		for (int v = 0; v < nv; v++)
+		for (int v = 0; v < nv; v++) {
 			_mm256_store_pd(z + 4 * v, a[q][v]);
-		double mx = z[0], s = 0;
-		for (int j = 1; j < 4 * nv; j++)
-			mx = z[j] > mx ? z[j] : mx;
-		double zy = z[y[q]];
-		__m256d m4 = _mm256_set1_pd(mx), sv = _mm256_setzero_pd();
+			m4 = _mm256_max_pd(m4, a[q][v]);
+		}
+		/* the row maximum in every lane */
+		m4 = _mm256_max_pd(m4, _mm256_permute2f128_pd(m4, m4, 1));
+		m4 = _mm256_max_pd(m4, _mm256_permute_pd(m4, 5));
+		double mx = _mm256_cvtsd_f64(m4), zy = z[y[q]], s;
+		__m256d sv = _mm256_setzero_pd();
 		LR_UNROLL
 		for (int v = 0; v < nv; v++) {
 			a[q][v] = exp4(_mm256_sub_pd(a[q][v], m4));
@@ -151,14 +154,14 @@ rows_fused(const double *x0, const double *x1, int nr, int d, int nv, const doub
 		s = (z[0] + z[1]) + (z[2] + z[3]);
 		loss += mx - zy;
 		*sp *= s;
-		__m256d inv = _mm256_set1_pd(1.0 / s);
-		LR_UNROLL
-		for (int v = 0; v < nv; v++)
-			_mm256_store_pd(z + 4 * v, _mm256_mul_pd(a[q][v], inv));
-		z[y[q]] -= 1.0;
+		/* residual p - onehot(y): 1 subtracted in the lane of class y by a lane-index mask */
+		__m256d inv = _mm256_set1_pd(1.0 / s), one = _mm256_set1_pd(1.0);
+		__m256i yv = _mm256_set1_epi64x(y[q]), lane = _mm256_set_epi64x(3, 2, 1, 0);
 		LR_UNROLL
 		for (int v = 0; v < nv; v++) {
-			a[q][v] = _mm256_load_pd(z + 4 * v);
+			__m256i li = _mm256_add_epi64(lane, _mm256_set1_epi64x(4 * v));
+			__m256d hot = _mm256_and_pd(_mm256_castsi256_pd(_mm256_cmpeq_epi64(li, yv)), one);
+			a[q][v] = _mm256_sub_pd(_mm256_mul_pd(a[q][v], inv), hot);
 			_mm256_storeu_pd(col + 4 * v, _mm256_add_pd(_mm256_loadu_pd(col + 4 * v), a[q][v]));
 		}
 	}
