@@ -2,6 +2,7 @@
 #include "hvg.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -47,7 +48,83 @@ static float pairwise_sum(const float *a, int64_t n)
 	return pairwise_sum(a, h) + pairwise_sum(a + h, n - h);
 }
 
-int sc_normalize_log1p(float *X, int64_t n, int64_t g, float *target)
+/* Elementwise passes shared over threads: rows [0, n) in blocks for the log1p pass, genes
+ * [0, g) in ranges for the HVG sums (each gene still summed over the rows in order), so
+ * results do not depend on the thread count. */
+struct par {
+	float *X;
+	const float *c;
+	float T;
+	int64_t n, g, next, nblk;
+	double *mean, *sq;
+	int mode; /* 0 log1p rows, 1 expm1 sums per gene range */
+	pthread_mutex_t lock;
+};
+
+#define PAR_ROWS 256
+#define PAR_GENES 64
+
+static void log1p_rows(struct par *P, int64_t i0, int64_t i1)
+{
+	for (int64_t i = i0; i < i1; i++) {
+		float ci = P->c[i] == 0 ? 1.0f : P->c[i];
+		float f = ci / P->T;
+		float *x = P->X + i * P->g;
+		for (int64_t j = 0; j < P->g; j++) /* counts are mostly 0, and log1p(0 / f) = +0 */
+			if (x[j] != 0)
+				x[j] = log1pf(x[j] / f);
+	}
+}
+
+static void expm1_genes(struct par *P, int64_t j0, int64_t j1)
+{
+	for (int64_t i = 0; i < P->n; i++) {
+		const float *x = P->X + i * P->g;
+		for (int64_t j = j0; j < j1; j++) {
+			if (x[j] == 0) /* expm1(0) = 0 adds nothing to either sum */
+				continue;
+			float e = expm1f(x[j]);
+			P->mean[j] += e;
+			P->sq[j] += e * e; /* float32 square, float64 sum (numpy's X*X then mean) */
+		}
+	}
+}
+
+static void *par_worker(void *arg)
+{
+	struct par *P = arg;
+	int64_t step = P->mode ? PAR_GENES : PAR_ROWS, lim = P->mode ? P->g : P->n;
+	for (;;) {
+		pthread_mutex_lock(&P->lock);
+		int64_t b = P->next++;
+		pthread_mutex_unlock(&P->lock);
+		if (b >= P->nblk)
+			break;
+		int64_t a = b * step, e = a + step < lim ? a + step : lim;
+		if (P->mode)
+			expm1_genes(P, a, e);
+		else
+			log1p_rows(P, a, e);
+	}
+	return NULL;
+}
+
+static void par_run(struct par *P, int threads)
+{
+	pthread_t th[64];
+	int nth = threads < 1 ? 1 : threads > 64 ? 64 : threads, started = 0;
+	int64_t step = P->mode ? PAR_GENES : PAR_ROWS, lim = P->mode ? P->g : P->n;
+	P->next = 0;
+	P->nblk = (lim + step - 1) / step;
+	for (; started < nth - 1 && started < P->nblk - 1; started++)
+		if (pthread_create(&th[started], NULL, par_worker, P))
+			break;
+	par_worker(P);
+	for (int t = 0; t < started; t++)
+		pthread_join(th[t], NULL);
+}
+
+int sc_normalize_log1p(float *X, int64_t n, int64_t g, int threads, float *target)
 {
 	float *c = sc_malloc((size_t)n, sizeof(*c)), *pos = sc_malloc((size_t)n, sizeof(*pos));
 	int64_t np = 0;
@@ -75,13 +152,8 @@ int sc_normalize_log1p(float *X, int64_t n, int64_t g, float *target)
 	/* numpy median: the middle value, or the float32 mean of the two middle ones */
 	float T = np % 2 ? pos[np / 2] : (pos[np / 2 - 1] + pos[np / 2]) / 2.0f;
 	*target = T;
-	for (int64_t i = 0; i < n; i++) {
-		float ci = c[i] == 0 ? 1.0f : c[i];
-		float f = ci / T;
-		float *x = X + i * g;
-		for (int64_t j = 0; j < g; j++)
-			x[j] = log1pf(x[j] / f);
-	}
+	struct par P = { X, c, T, n, g, 0, 0, NULL, NULL, 0, PTHREAD_MUTEX_INITIALIZER };
+	par_run(&P, threads);
 	ret = 0;
 out:
 	free(c);
@@ -89,8 +161,8 @@ out:
 	return ret;
 }
 
-int sc_hvg_seurat(const float *X, int64_t n, int64_t g, int64_t n_top, uint8_t *sel,
-		  int64_t *n_sel, double *disp_norm)
+int sc_hvg_seurat(const float *X, int64_t n, int64_t g, int64_t n_top, int threads,
+		  uint8_t *sel, int64_t *n_sel, double *disp_norm)
 {
 	int ret = SC_ENOMEM;
 	double *mean = sc_calloc((size_t)g, sizeof(*mean)), *sq = sc_calloc((size_t)g, sizeof(*sq)),
@@ -105,14 +177,8 @@ int sc_hvg_seurat(const float *X, int64_t n, int64_t g, int64_t n_top, uint8_t *
 		ret = sc_seterr(SC_EINPUT, "highly variable genes need at least 2 cells");
 		goto out;
 	}
-	for (int64_t i = 0; i < n; i++) {
-		const float *x = X + i * g;
-		for (int64_t j = 0; j < g; j++) {
-			float e = expm1f(x[j]);
-			mean[j] += e;
-			sq[j] += e * e; /* float32 square, float64 sum (numpy's X*X then mean) */
-		}
-	}
+	struct par P = { (float *)X, NULL, 0, n, g, 0, 0, mean, sq, 1, PTHREAD_MUTEX_INITIALIZER };
+	par_run(&P, threads);
 	double mn = INFINITY, mx = -INFINITY;
 	for (int64_t j = 0; j < g; j++) {
 		double m = mean[j] / n, v = (sq[j] / n - m * m) * ((double)n / (n - 1));

@@ -16,13 +16,15 @@
 
 #include "sc_err.h"
 
-/* In place on the n x g row-major matrix: normalize_total to the median, then log1p.
+/* Both run on `threads` threads with results independent of the count.
+ * In place on the n x g row-major matrix: normalize_total to the median, then log1p.
  * *target gets T. Fails on negative or non-finite counts. */
-int sc_normalize_log1p(float *X, int64_t n, int64_t g, float *target) SC_RESULT_USED;
+int sc_normalize_log1p(float *X, int64_t n, int64_t g, int threads, float *target)
+	SC_RESULT_USED;
 
 /* Seurat-flavour HVG on log1p data: sel[j] = 1 for selected genes, *n_sel their count;
  * disp_norm (may be NULL) gets z per gene (NaN where undefined). n_top >= g selects all. */
-int sc_hvg_seurat(const float *X, int64_t n, int64_t g, int64_t n_top, uint8_t *sel,
-		  int64_t *n_sel, double *disp_norm) SC_RESULT_USED;
+int sc_hvg_seurat(const float *X, int64_t n, int64_t g, int64_t n_top, int threads,
+		  uint8_t *sel, int64_t *n_sel, double *disp_norm) SC_RESULT_USED;
 
 #endif

@@ -253,7 +253,8 @@ int sc_lp_linear_probe(const struct sc_matrix *X, const struct sc_obs_labels *la
 	if ((ret = fit_predict(SC_LP_LR, &w, r->n_train, r->n_test, d, r->k, p, r->rows)) < 0)
 		goto out;
 	sc_clf_argmax(w.proba, r->n_test, r->k, w.pred);
-	sc_clf_score(w.yte, w.pred, w.proba, r->n_test, r->k, SC_AVG_MACRO, &r->rows->s);
+	/* the probe reports no AUROC: scores from the predictions only */
+	sc_clf_score(w.yte, w.pred, NULL, r->n_test, r->k, SC_AVG_MACRO, &r->rows->s);
 	sc_clf_score(w.yte, w.pred, NULL, r->n_test, r->k, SC_AVG_WEIGHTED, &sw);
 	*f1_macro = r->rows->s.f1;
 	*f1_weighted = sw.f1;

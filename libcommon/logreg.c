@@ -17,8 +17,12 @@ struct lr_ctx {
 	int d, k;
 	const int32_t *y;
 	double C;
-	double *Z; /* n x rows scratch */
+	double *Z; /* n x rows scratch (BLAS path) */
 	int threads;
+	/* per-evaluation scratch, allocated once per fit by ctx_alloc */
+	int rp;                      /* 0: BLAS path; else classes padded to 4s (fused path) */
+	double *closs, *ccol, *cgrad; /* per chunk: loss, residual column sums, gradient */
+	double *wt;                  /* fused path: d x rp transposed weights, then rp intercepts */
 };
 
 static int nrows(int k)
@@ -41,16 +45,199 @@ static double log1pexp(double z)
 	return z > 0 ? z + log1p(exp(-z)) : log1p(exp(z));
 }
 
+/* ---- AVX2 + FMA fused evaluation (x86-64, gcc/clang), chosen at run time ---- */
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#include <immintrin.h>
+#define LR_SIMD 1
+#define LR_TARGET __attribute__((target("avx2,fma")))
+#define LR_MAXV 8 /* up to 32 classes on this path */
+#define LR_UNROLL _Pragma("GCC unroll 16") /* keeps the accumulators in registers */
+
+static int simd_state = -1; /* -1 undecided, 0 off, 1 on */
+
+static int cpu_ok(void)
+{
+	__builtin_cpu_init();
+	return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+}
+
+int sc_logreg_use_simd(int on)
+{
+	int prev = simd_state < 0 ? cpu_ok() : simd_state;
+	simd_state = on < 0 ? cpu_ok() : on && cpu_ok();
+	return prev;
+}
+
+static int simd_on(void)
+{
+	if (simd_state < 0)
+		simd_state = cpu_ok();
+	return simd_state;
+}
+
+/* exp(x) for x <= 0 to about 1 ulp: x = k ln2 + t with |t| <= ln2/2, the degree-13 Taylor
+ * polynomial of e^t, 2^k added into the exponent. Values below e^-700 (far under one ulp of a
+ * softmax sum, which is >= 1) come out as 0. */
+LR_TARGET static inline __m256d exp4(__m256d x)
+{
+	static const double c[14] = { 1.0,
+				      1.0,
+				      1.0 / 2,
+				      1.0 / 6,
+				      1.0 / 24,
+				      1.0 / 120,
+				      1.0 / 720,
+				      1.0 / 5040,
+				      1.0 / 40320,
+				      1.0 / 362880,
+				      1.0 / 3628800,
+				      1.0 / 39916800,
+				      1.0 / 479001600,
+				      1.0 / 6227020800.0 };
+	const __m256d shift = _mm256_set1_pd(0x1.8p52), lo = _mm256_set1_pd(-700.0);
+	__m256d tiny = _mm256_cmp_pd(x, lo, _CMP_LT_OQ);
+	x = _mm256_max_pd(x, lo);
+	__m256d kd = _mm256_fmadd_pd(x, _mm256_set1_pd(0x1.71547652b82fep0), shift);
+	__m256i ki = _mm256_slli_epi64(_mm256_castpd_si256(kd), 52);
+	kd = _mm256_sub_pd(kd, shift);
+	__m256d t = _mm256_fnmadd_pd(kd, _mm256_set1_pd(0x1.62e42fee00000p-1), x);
+	t = _mm256_fnmadd_pd(kd, _mm256_set1_pd(0x1.a39ef35793c76p-33), t);
+	__m256d p = _mm256_set1_pd(c[13]);
+	LR_UNROLL
+	for (int j = 12; j >= 0; j--)
+		p = _mm256_fmadd_pd(p, t, _mm256_set1_pd(c[j]));
+	p = _mm256_castsi256_pd(_mm256_add_epi64(_mm256_castpd_si256(p), ki));
+	return _mm256_andnot_pd(tiny, p);
+}
+
+/* nr (1 or 2) rows: z = W x + b, softmax, loss, residual r = p - onehot(y) added into the
+ * chunk's gradient G (d x 4nv, class-minor) and residual column sums. Returns the loss less
+ * the log of the softmax sums, which are multiplied into *sp instead. */
+LR_TARGET static inline __attribute__((always_inline)) double
+rows_fused(const double *x0, const double *x1, int nr, int d, int nv, const double *Wt,
+	   const double *bias, const int32_t *y, double *G, double *col, double *sp)
+{
+	__m256d a[2][LR_MAXV];
+	double z[4 * LR_MAXV] __attribute__((aligned(32))), loss = 0;
+	LR_UNROLL
+	for (int v = 0; v < nv; v++)
+		a[0][v] = a[1][v] = _mm256_loadu_pd(bias + 4 * v);
+	for (int t = 0; t < d; t++) {
+		__m256d b0 = _mm256_set1_pd(x0[t]), b1 = _mm256_set1_pd(nr > 1 ? x1[t] : 0.0);
+		const double *w = Wt + (size_t)t * 4 * nv;
+		LR_UNROLL
+		for (int v = 0; v < nv; v++) {
+			__m256d wv = _mm256_loadu_pd(w + 4 * v);
+			a[0][v] = _mm256_fmadd_pd(b0, wv, a[0][v]);
+			if (nr > 1)
+				a[1][v] = _mm256_fmadd_pd(b1, wv, a[1][v]);
+		}
+	}
+	for (int q = 0; q < nr; q++) {
+		__m256d m4 = a[q][0];
+		LR_UNROLL
+		for (int v = 0; v < nv; v++) {
+			_mm256_store_pd(z + 4 * v, a[q][v]);
+			m4 = _mm256_max_pd(m4, a[q][v]);
+		}
+		/* the row maximum in every lane */
+		m4 = _mm256_max_pd(m4, _mm256_permute2f128_pd(m4, m4, 1));
+		m4 = _mm256_max_pd(m4, _mm256_permute_pd(m4, 5));
+		double mx = _mm256_cvtsd_f64(m4), zy = z[y[q]], s;
+		__m256d sv = _mm256_setzero_pd();
+		LR_UNROLL
+		for (int v = 0; v < nv; v++) {
+			a[q][v] = exp4(_mm256_sub_pd(a[q][v], m4));
+			sv = _mm256_add_pd(sv, a[q][v]);
+		}
+		_mm256_store_pd(z, sv);
+		s = (z[0] + z[1]) + (z[2] + z[3]);
+		loss += mx - zy;
+		*sp *= s;
+		/* residual p - onehot(y): 1 subtracted in the lane of class y by a lane-index mask */
+		__m256d inv = _mm256_set1_pd(1.0 / s), one = _mm256_set1_pd(1.0);
+		__m256i yv = _mm256_set1_epi64x(y[q]), lane = _mm256_set_epi64x(3, 2, 1, 0);
+		LR_UNROLL
+		for (int v = 0; v < nv; v++) {
+			__m256i li = _mm256_add_epi64(lane, _mm256_set1_epi64x(4 * v));
+			__m256d hot = _mm256_and_pd(_mm256_castsi256_pd(_mm256_cmpeq_epi64(li, yv)), one);
+			a[q][v] = _mm256_sub_pd(_mm256_mul_pd(a[q][v], inv), hot);
+			_mm256_storeu_pd(col + 4 * v, _mm256_add_pd(_mm256_loadu_pd(col + 4 * v), a[q][v]));
+		}
+	}
+	for (int t = 0; t < d; t++) {
+		__m256d b0 = _mm256_set1_pd(x0[t]), b1 = _mm256_set1_pd(nr > 1 ? x1[t] : 0.0);
+		double *g = G + (size_t)t * 4 * nv;
+		LR_UNROLL
+		for (int v = 0; v < nv; v++) {
+			__m256d gv = _mm256_fmadd_pd(b0, a[0][v], _mm256_loadu_pd(g + 4 * v));
+			if (nr > 1)
+				gv = _mm256_fmadd_pd(b1, a[1][v], gv);
+			_mm256_storeu_pd(g + 4 * v, gv);
+		}
+	}
+	return loss;
+}
+
+LR_TARGET static inline __attribute__((always_inline)) double
+chunk_nv(const double *X, const int32_t *y, int64_t i0, int64_t i1, int d, int nv,
+	 const double *Wt, const double *bias, double *G, double *col)
+{
+	/* each softmax sum is in [1, 32]: one log per product of 16 of them */
+	double loss = 0, sp = 1;
+	int64_t i = i0;
+	for (int pairs = 0; i + 1 < i1; i += 2) {
+		loss += rows_fused(X + i * d, X + (i + 1) * d, 2, d, nv, Wt, bias, y + i, G, col,
+				   &sp);
+		if (++pairs == 8) {
+			loss += log(sp);
+			sp = 1;
+			pairs = 0;
+		}
+	}
+	if (i < i1)
+		loss += rows_fused(X + i * d, X + i * d, 1, d, nv, Wt, bias, y + i, G, col, &sp);
+	return loss + log(sp);
+}
+
+/* rows [i0, i1) into G (zeroed here, d x 4nv) and col (4nv); returns their loss */
+LR_TARGET static double chunk_simd(const double *X, const int32_t *y, int64_t i0, int64_t i1,
+				   int d, int nv, const double *Wt, const double *bias, double *G,
+				   double *col)
+{
+	memset(G, 0, (size_t)d * 4 * nv * sizeof(*G));
+	memset(col, 0, (size_t)4 * nv * sizeof(*col));
+	switch (nv) {
+	case 1: return chunk_nv(X, y, i0, i1, d, 1, Wt, bias, G, col);
+	case 2: return chunk_nv(X, y, i0, i1, d, 2, Wt, bias, G, col);
+	case 3: return chunk_nv(X, y, i0, i1, d, 3, Wt, bias, G, col);
+	case 4: return chunk_nv(X, y, i0, i1, d, 4, Wt, bias, G, col);
+	case 5: return chunk_nv(X, y, i0, i1, d, 5, Wt, bias, G, col);
+	case 6: return chunk_nv(X, y, i0, i1, d, 6, Wt, bias, G, col);
+	case 7: return chunk_nv(X, y, i0, i1, d, 7, Wt, bias, G, col);
+	default: return chunk_nv(X, y, i0, i1, d, 8, Wt, bias, G, col);
+	}
+}
+#else
+int sc_logreg_use_simd(int on)
+{
+	(void)on;
+	return 0;
+}
+#endif
+
 #define LR_CHUNK 2048 /* rows per task: partial sums are combined in chunk order */
 
 struct lr_job {
 	struct lr_ctx *c;
 	const double *w;
-	double *cgrad; /* per chunk: R^T X, rows x d */
+	double *cgrad; /* per chunk: R^T X, rows x d (fused path: d x rp) */
 	int64_t nchunk;
-	double *closs, *ccol; /* per chunk: loss, column sums of the residual */
+	double *closs, *ccol; /* per chunk: loss, column sums of the residual (rp of them) */
 	int64_t next;
 	pthread_mutex_t lock;
+	int rp;                 /* 0: BLAS path; else classes padded to 4s for the fused path */
+	const double *Wt, *bias; /* fused path: d x rp transposed weights, rp intercepts */
 };
 
 /* rows [i0, i1): Z becomes the residual P - Y; loss and residual column sums into the chunk */
@@ -97,6 +284,14 @@ static void *lr_worker(void *arg)
 			break;
 		int64_t i0 = ch * LR_CHUNK, i1 = i0 + LR_CHUNK < J->c->n ? i0 + LR_CHUNK : J->c->n;
 		int d = J->c->d;
+#ifdef LR_SIMD
+		if (J->rp) {
+			J->closs[ch] = chunk_simd(J->c->X, J->c->y, i0, i1, d, J->rp / 4, J->Wt,
+						  J->bias, J->cgrad + ch * J->rp * d,
+						  J->ccol + ch * J->rp);
+			continue;
+		}
+#endif
 		scores(J->c->X + i0 * d, i1 - i0, d, r, J->w, J->c->Z + i0 * r);
 		residual_chunk(J->c, i0, i1, &J->closs[ch], J->ccol + ch * r);
 		cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, r, d, (int)(i1 - i0), 1.0,
@@ -111,16 +306,19 @@ static int eval(struct lr_ctx *c, const double *w, double *f, double *g)
 	int started = 0;
 	double loss = 0;
 	pthread_t th[64];
-	struct lr_job J = { c, w, NULL, (c->n + LR_CHUNK - 1) / LR_CHUNK, NULL, NULL, 0,
-			    PTHREAD_MUTEX_INITIALIZER };
-	J.closs = sc_malloc((size_t)J.nchunk, sizeof(double));
-	J.ccol = sc_malloc((size_t)J.nchunk * (size_t)r, sizeof(double));
-	J.cgrad = sc_malloc((size_t)J.nchunk * (size_t)r, (size_t)d * sizeof(double));
-	if (!J.closs || !J.ccol || !J.cgrad) {
-		free(J.closs);
-		free(J.ccol);
-		free(J.cgrad);
-		return SC_ENOMEM;
+	struct lr_job J = { c, w, c->cgrad, (c->n + LR_CHUNK - 1) / LR_CHUNK, c->closs, c->ccol, 0,
+			    PTHREAD_MUTEX_INITIALIZER, c->rp, NULL, NULL };
+	int rs = J.rp ? J.rp : r; /* per-chunk row stride of the partial sums */
+	if (J.rp) {
+		/* padded classes get weight 0 and intercept -1e300: probability 0, residual 0 */
+		double *wt = c->wt;
+		for (int j = 0; j < J.rp; j++) {
+			for (int t = 0; t < d; t++)
+				wt[(size_t)t * J.rp + j] = j < r ? w[(size_t)j * (d + 1) + t] : 0.0;
+			wt[(size_t)d * J.rp + j] = j < r ? w[(size_t)j * (d + 1) + d] : -1e300;
+		}
+		J.Wt = wt;
+		J.bias = wt + (size_t)d * J.rp;
 	}
 	if (nth > J.nchunk)
 		nth = (int)J.nchunk;
@@ -143,17 +341,54 @@ static int eval(struct lr_ctx *c, const double *w, double *f, double *g)
 	}
 	for (int64_t ch = 0; ch < J.nchunk; ch++) {
 		loss += J.closs[ch];
-		for (int j = 0; j < r; j++)
+		if (J.rp) {
+			const double *G = J.cgrad + ch * J.rp * d;
 			for (int t = 0; t < d; t++)
-				g[(size_t)j * (d + 1) + t] += J.cgrad[(ch * r + j) * d + t];
+				for (int j = 0; j < r; j++)
+					g[(size_t)j * (d + 1) + t] += G[(size_t)t * J.rp + j];
+		} else {
+			for (int j = 0; j < r; j++)
+				for (int t = 0; t < d; t++)
+					g[(size_t)j * (d + 1) + t] += J.cgrad[(ch * r + j) * d + t];
+		}
 		for (int j = 0; j < r; j++)
-			g[(size_t)j * (d + 1) + d] += J.ccol[ch * r + j];
+			g[(size_t)j * (d + 1) + d] += J.ccol[ch * rs + j];
 	}
-	free(J.closs);
-	free(J.ccol);
-	free(J.cgrad);
 	*f = loss + pen / (2 * c->C);
 	return 0;
+}
+
+/* scratch for eval(): the BLAS path's n x rows Z, or the fused path's padded weights, and the
+ * per-chunk partial sums */
+static int ctx_alloc(struct lr_ctx *c)
+{
+	int r = nrows(c->k);
+	int64_t nchunk = (c->n + LR_CHUNK - 1) / LR_CHUNK;
+	c->rp = 0;
+#ifdef LR_SIMD
+	if (r >= 3 && r <= 4 * LR_MAXV && simd_on())
+		c->rp = (r + 3) / 4 * 4;
+#endif
+	int rs = c->rp ? c->rp : r;
+	c->closs = sc_malloc((size_t)nchunk, sizeof(double));
+	c->ccol = sc_malloc((size_t)nchunk * (size_t)rs, sizeof(double));
+	c->cgrad = sc_malloc((size_t)nchunk * (size_t)rs, (size_t)c->d * sizeof(double));
+	if (c->rp)
+		c->wt = sc_malloc((size_t)c->rp, (size_t)(c->d + 1) * sizeof(double));
+	else
+		c->Z = sc_malloc((size_t)c->n, (size_t)r * sizeof(double));
+	return c->closs && c->ccol && c->cgrad && (c->rp ? c->wt != NULL : c->Z != NULL)
+		       ? 0
+		       : SC_ENOMEM;
+}
+
+static void ctx_free(struct lr_ctx *c)
+{
+	free(c->Z);
+	free(c->closs);
+	free(c->ccol);
+	free(c->cgrad);
+	free(c->wt);
 }
 
 static int lr_fn(void *ctx, const double *x, double *f, double *g)
@@ -164,12 +399,11 @@ static int lr_fn(void *ctx, const double *x, double *f, double *g)
 int sc_logreg_loss_grad(const double *X, int64_t n, int d, const int32_t *y, int k, double C,
 			const double *w, double *f, double *g)
 {
-	struct lr_ctx c = { X, n, d, k, y, C, NULL, 1 };
-	int ret;
-	if (!(c.Z = sc_malloc((size_t)n, (size_t)nrows(k) * sizeof(double))))
-		return SC_ENOMEM;
-	ret = eval(&c, w, f, g);
-	free(c.Z);
+	struct lr_ctx c = { X, n, d, k, y, C, NULL, 1, 0, NULL, NULL, NULL, NULL };
+	int ret = ctx_alloc(&c);
+	if (!ret)
+		ret = eval(&c, w, f, g);
+	ctx_free(&c);
 	return ret;
 }
 
@@ -177,7 +411,7 @@ int sc_logreg_fit(const double *X, int64_t n, int d, const int32_t *y, int k,
 		  const struct sc_logreg_opts *o, struct sc_logreg *m)
 {
 	int ret = SC_ENOMEM, status, nit;
-	struct lr_ctx c = { X, n, d, k, y, o->C, NULL, o->threads };
+	struct lr_ctx c = { X, n, d, k, y, o->C, NULL, o->threads, 0, NULL, NULL, NULL, NULL };
 	struct sc_lbfgs_opts lo = { 10, o->max_iter, 20, o->tol, 2.220446049250313e-09 };
 	int r = nrows(k);
 
@@ -186,8 +420,7 @@ int sc_logreg_fit(const double *X, int64_t n, int d, const int32_t *y, int k,
 	m->d = d;
 	m->k = k;
 	m->w = sc_calloc((size_t)r, (size_t)(d + 1) * sizeof(double));
-	c.Z = sc_malloc((size_t)n, (size_t)r * sizeof(double));
-	if (!m->w || !c.Z)
+	if (!m->w || ctx_alloc(&c) < 0)
 		goto out;
 	/* the row chunks run their own single-threaded GEMMs: BLAS threads would only contend */
 	sc_blas_threads(1);
@@ -199,7 +432,7 @@ int sc_logreg_fit(const double *X, int64_t n, int d, const int32_t *y, int k,
 	m->converged = status == SC_LBFGS_CONVERGED;
 	ret = 0;
 out:
-	free(c.Z);
+	ctx_free(&c);
 	return ret;
 }
 

@@ -35,5 +35,10 @@ int sc_logreg_predict_proba(const struct sc_logreg *m, const double *X, int64_t 
 int sc_logreg_loss_grad(const double *X, int64_t n, int d, const int32_t *y, int k, double C,
 			const double *w, double *f, double *g) SC_RESULT_USED;
 void sc_logreg_release(struct sc_logreg *m);
+/* The objective and gradient run on a fused AVX2+FMA kernel (3 to 32 classes) when the CPU has
+ * it, else on BLAS; both give the same values up to rounding. on = 0 forces BLAS, 1 asks for
+ * the kernel (still only where supported), -1 restores the default. Returns the previous
+ * setting (1 = kernel). Not thread-safe: for tests and benchmarks. */
+int sc_logreg_use_simd(int on);
 
 #endif

@@ -25,9 +25,9 @@ int sc_pcab_run(struct sc_matrix *X, const struct sc_pcab_params *p, struct sc_p
 	r->disp_norm = sc_malloc((size_t)g, sizeof(double));
 	if (!r->hvg || !r->disp_norm)
 		goto out;
-	if ((ret = sc_normalize_log1p(X->data, n, g, &r->target)) < 0)
+	if ((ret = sc_normalize_log1p(X->data, n, g, p->threads, &r->target)) < 0)
 		goto out;
-	if ((ret = sc_hvg_seurat(X->data, n, g, p->n_top_genes, r->hvg, &r->n_hvg, r->disp_norm)) < 0)
+	if ((ret = sc_hvg_seurat(X->data, n, g, p->n_top_genes, p->threads, r->hvg, &r->n_hvg, r->disp_norm)) < 0)
 		goto out;
 	/* keep the HVG columns, compacting each row in place */
 	int64_t h = r->n_hvg;

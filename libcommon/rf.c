@@ -46,23 +46,21 @@ struct node {
 struct tws {
 	int64_t *idx, *tidx;
 	int32_t *wt, *twt;
+	int32_t *cls, *tcls; /* class of each in-bag row, kept in step with idx */
 	struct sv *sv;
 	int32_t *ihist;
 	double *cw, *lc;
+	double *lcw;   /* weights of the classes present in the node, in class order */
+	int32_t *lmap; /* class -> its index among the present ones */
+	int nz;        /* classes present */
 	int *perm;
 	struct node *nodes;
 	int nn, ncap;
-	double *leafv;
+	int64_t *leafv; /* leaf class fractions in fixed point (FIX_SCALE) */
 	int64_t nl, lcap;
 	int64_t *acc;
 	struct frame *stack;
 };
-
-static int cmp_sv(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return (x > y) - (x < y);
-}
 
 /* in-place sort of sv by value: quicksort (median of three) with insertion sort below 16 */
 static void sort_sv(struct sv *a, int64_t n)
@@ -124,7 +122,7 @@ static int split_sorted(struct fd *F, struct tws *W, int64_t lo, int64_t hi, int
 	if (m < 128) { /* small node: a plain sort beats the 256 bucket counters */
 		for (int64_t i = 0; i < m; i++) {
 			int64_t s = W->idx[lo + i];
-			W->sv[i] = (struct sv){ xc[s], F->y[s], W->wt[lo + i] };
+			W->sv[i] = (struct sv){ xc[s], W->cls[lo + i], W->wt[lo + i] };
 		}
 		sort_sv(W->sv, m);
 		goto scan;
@@ -138,7 +136,7 @@ static int split_sorted(struct fd *F, struct tws *W, int64_t lo, int64_t hi, int
 		int64_t s = W->idx[i];
 		struct sv *e = &W->sv[start[bc[s]]++];
 		e->v = xc[s];
-		e->c = F->y[s];
+		e->c = W->cls[i];
 		e->w = W->wt[i];
 	}
 	for (int64_t b0 = 0, b = 0; b < NBIN; b++) { /* start[b] is now the end of bin b */
@@ -177,15 +175,19 @@ scan:
 static int split_hist(struct fd *F, struct tws *W, int64_t lo, int64_t hi, int f,
 		      const double *cw, double tot, double *score, double *thr)
 {
-	int k = F->k, nb = F->nbin[f], found = 0, first = NBIN, last = -1;
+	int k = W->nz, nb = F->nbin[f], found = 0, first = NBIN, last = -1;
 	const uint8_t *b = F->bin + (int64_t)f * F->n;
+	const int32_t *restrict lmap = W->lmap;
 	int32_t *h = W->ihist, bt[NBIN];
 	memset(h, 0, (size_t)nb * k * sizeof(*h));
 	memset(bt, 0, sizeof(bt));
+	const int64_t *restrict idx = W->idx;
+	const int32_t *restrict wt = W->wt, *restrict cls = W->cls;
 	for (int64_t i = lo; i < hi; i++) {
-		int64_t s = W->idx[i];
-		h[(size_t)b[s] * k + F->y[s]] += W->wt[i];
-		bt[b[s]] += W->wt[i];
+		unsigned bb = b[idx[i]];
+		int32_t w = wt[i];
+		h[(size_t)bb * k + lmap[cls[i]]] += w;
+		bt[bb] += w;
 	}
 	for (int j = 0; j < nb; j++)
 		if (bt[j]) {
@@ -195,8 +197,11 @@ static int split_hist(struct fd *F, struct tws *W, int64_t lo, int64_t hi, int f
 		}
 	if (first >= last)
 		return 0;
-	/* left/right sums of squared class weights, updated per class as bins move left */
+	/* left/right sums of squared class weights, updated per class as bins move left; only the
+	 * classes present, in class order, so the sums are those over all classes */
 	double wl = 0, sl = 0, sr = 0;
+	(void)cw;
+	cw = W->lcw;
 	memset(W->lc, 0, (size_t)k * sizeof(double));
 	for (int c = 0; c < k; c++)
 		sr += cw[c] * cw[c];
@@ -241,7 +246,7 @@ static int make_leaf(struct fd *F, struct tws *W, int id, const double *cw, doub
 {
 	if (W->nl + F->k > W->lcap) {
 		int64_t nc = W->lcap ? 2 * W->lcap : 4096 * F->k;
-		double *p = sc_realloc(W->leafv, (size_t)nc, sizeof(*p));
+		int64_t *p = sc_realloc(W->leafv, (size_t)nc, sizeof(*p));
 		if (!p)
 			return SC_ENOMEM;
 		W->leafv = p;
@@ -249,7 +254,7 @@ static int make_leaf(struct fd *F, struct tws *W, int id, const double *cw, doub
 	}
 	W->nodes[id].leaf = (int)(W->nl / F->k);
 	for (int c = 0; c < F->k; c++)
-		W->leafv[W->nl++] = cw[c] / tot;
+		W->leafv[W->nl++] = llround(cw[c] / tot * FIX_SCALE);
 	return 0;
 }
 
@@ -267,11 +272,15 @@ static int grow(struct fd *F, struct tws *W, struct sc_rng *rng, int64_t m)
 		double tot = 0, best = 0, bthr = 0;
 		memset(W->cw, 0, (size_t)k * sizeof(double));
 		for (int64_t i = lo; i < hi; i++)
-			W->cw[F->y[W->idx[i]]] += W->wt[i];
+			W->cw[W->cls[i]] += W->wt[i];
 		for (int c = 0; c < k; c++) {
 			tot += W->cw[c];
-			nz += W->cw[c] > 0;
+			if (W->cw[c] > 0) {
+				W->lmap[c] = nz;
+				W->lcw[nz++] = W->cw[c];
+			}
 		}
+		W->nz = nz;
 		if (hi - lo >= 2 && nz > 1) {
 			int evaluated = 0;
 			for (int f = 0; f < F->d; f++)
@@ -306,13 +315,16 @@ static int grow(struct fd *F, struct tws *W, struct sc_rng *rng, int64_t m)
 		for (int64_t i = lo; i < hi; i++) {
 			if (xb[W->idx[i]] <= bthr) {
 				W->idx[a] = W->idx[i];
+				W->cls[a] = W->cls[i];
 				W->wt[a++] = W->wt[i];
 			} else {
 				W->tidx[nr] = W->idx[i];
+				W->tcls[nr] = W->cls[i];
 				W->twt[nr++] = W->wt[i];
 			}
 		}
 		memcpy(W->idx + a, W->tidx, (size_t)nr * sizeof(*W->idx));
+		memcpy(W->cls + a, W->tcls, (size_t)nr * sizeof(*W->cls));
 		memcpy(W->wt + a, W->twt, (size_t)nr * sizeof(*W->wt));
 		if (a == lo || a == hi) { /* cannot happen with a valid threshold; be safe */
 			if ((rc = make_leaf(F, W, id, W->cw, tot)) < 0)
@@ -340,9 +352,9 @@ static void predict(struct fd *F, struct tws *W)
 		while (W->nodes[id].leaf < 0)
 			id = (double)(float)x[W->nodes[id].feat] <= W->nodes[id].thr ? W->nodes[id].left
 								      : W->nodes[id].right;
-		const double *v = W->leafv + (int64_t)W->nodes[id].leaf * F->k;
+		const int64_t *v = W->leafv + (int64_t)W->nodes[id].leaf * F->k;
 		for (int c = 0; c < F->k; c++)
-			W->acc[i * F->k + c] += llround(v[c] * FIX_SCALE);
+			W->acc[i * F->k + c] += v[c];
 	}
 }
 
@@ -352,10 +364,14 @@ static void tws_release(struct tws *W)
 	free(W->wt);
 	free(W->tidx);
 	free(W->twt);
+	free(W->cls);
+	free(W->tcls);
 	free(W->sv);
 	free(W->ihist);
 	free(W->cw);
 	free(W->lc);
+	free(W->lcw);
+	free(W->lmap);
 	free(W->perm);
 	free(W->nodes);
 	free(W->leafv);
@@ -374,15 +390,19 @@ static void *worker(void *arg)
 	W.wt = sc_malloc((size_t)F->n, sizeof(*W.wt));
 	W.tidx = sc_malloc((size_t)F->n, sizeof(*W.tidx));
 	W.twt = sc_malloc((size_t)F->n, sizeof(*W.twt));
+	W.cls = sc_malloc((size_t)F->n, sizeof(*W.cls));
+	W.tcls = sc_malloc((size_t)F->n, sizeof(*W.tcls));
 	W.sv = sc_malloc((size_t)F->n, sizeof(*W.sv));
 	W.ihist = sc_malloc((size_t)NBIN * F->k, sizeof(int32_t));
 	W.cw = sc_malloc((size_t)F->k, sizeof(double));
 	W.lc = sc_malloc((size_t)F->k, sizeof(double));
+	W.lcw = sc_malloc((size_t)F->k, sizeof(double));
+	W.lmap = sc_calloc((size_t)F->k, sizeof(int32_t));
 	W.perm = sc_malloc((size_t)F->d, sizeof(int));
 	W.stack = sc_malloc((size_t)F->n + 1, sizeof(*W.stack));
 	W.acc = sc_calloc((size_t)F->nte, (size_t)F->k * sizeof(int64_t));
 	cnt = sc_malloc((size_t)F->n, sizeof(*cnt));
-	if (!W.idx || !W.wt || !W.tidx || !W.twt || !W.sv || !W.ihist || !W.cw || !W.lc || !W.perm ||
+	if (!W.idx || !W.wt || !W.tidx || !W.twt || !W.cls || !W.tcls || !W.sv || !W.ihist || !W.cw || !W.lc || !W.lcw || !W.lmap || !W.perm ||
 	    !W.stack ||
 	    !W.acc || !cnt)
 		goto out;
@@ -401,6 +421,7 @@ static void *worker(void *arg)
 		for (int64_t i = 0; i < F->n; i++)
 			if (cnt[i]) {
 				W.idx[m] = i;
+				W.cls[m] = F->y[i];
 				W.wt[m++] = cnt[i];
 			}
 		if ((rc = grow(F, &W, &rng, m)) < 0)
@@ -423,46 +444,102 @@ out:
 	return NULL;
 }
 
-/* per-feature bin edges at sample quantiles (exact midpoints between distinct values) */
-static int make_bins(struct fd *F)
+/* ascending sort of n floats by an LSD radix sort on their order-preserving bit keys */
+static void sort_floats(float *v, uint32_t *key, uint32_t *tmp, int64_t n)
+{
+	for (int64_t i = 0; i < n; i++) {
+		uint32_t u;
+		memcpy(&u, &v[i], sizeof(u));
+		key[i] = u & 0x80000000u ? ~u : u | 0x80000000u;
+	}
+	for (int sh = 0; sh < 32; sh += 8) {
+		int64_t cnt[257] = { 0 };
+		for (int64_t i = 0; i < n; i++)
+			cnt[((key[i] >> sh) & 0xff) + 1]++;
+		for (int b = 0; b < 256; b++)
+			cnt[b + 1] += cnt[b];
+		for (int64_t i = 0; i < n; i++)
+			tmp[cnt[(key[i] >> sh) & 0xff]++] = key[i];
+		uint32_t *t = key;
+		key = tmp;
+		tmp = t;
+	}
+	for (int64_t i = 0; i < n; i++) { /* four passes: the sorted keys are back in key */
+		uint32_t u = key[i] & 0x80000000u ? key[i] & 0x7fffffffu : ~key[i];
+		memcpy(&v[i], &u, sizeof(u));
+	}
+}
+
+/* bin edges of feature f at sample quantiles (exact midpoints between distinct values) and
+ * its bin codes; v, key and tmp are n-long scratch */
+static void bin_feature(struct fd *F, int f, float *v, uint32_t *key, uint32_t *tmp)
 {
 	int64_t n = F->n;
-	double *v = sc_malloc((size_t)n, sizeof(*v));
-	if (!v)
-		return SC_ENOMEM;
-	for (int f = 0; f < F->d; f++) {
-		double *e = F->edge + (size_t)f * NBIN;
-		int nb = 0;
-		for (int64_t i = 0; i < n; i++)
-			v[i] = F->Xc[(int64_t)f * n + i];
-		qsort(v, (size_t)n, sizeof(*v), cmp_sv);
-		int64_t uniq = 1;
-		for (int64_t i = 1; i < n; i++)
-			uniq += v[i] != v[i - 1];
-		for (int64_t i = 0; i + 1 < n && nb < NBIN - 1; i++) {
-			if (v[i + 1] == v[i])
-				continue;
-			/* cut after v[i] when every value is its own bin, or at the next quantile */
-			if (uniq <= NBIN || (i + 1) * NBIN >= (int64_t)(nb + 1) * n)
-				e[nb++] = v[i] / 2.0 + v[i + 1] / 2.0;
+	double *e = F->edge + (size_t)f * NBIN;
+	int nb = 0;
+	memcpy(v, F->Xc + (int64_t)f * n, (size_t)n * sizeof(*v));
+	sort_floats(v, key, tmp, n);
+	int64_t uniq = 1;
+	for (int64_t i = 1; i < n; i++)
+		uniq += v[i] != v[i - 1];
+	for (int64_t i = 0; i + 1 < n && nb < NBIN - 1; i++) {
+		if (v[i + 1] == v[i])
+			continue;
+		/* cut after v[i] when every value is its own bin, or at the next quantile */
+		if (uniq <= NBIN || (i + 1) * NBIN >= (int64_t)(nb + 1) * n)
+			e[nb++] = (double)v[i] / 2.0 + (double)v[i + 1] / 2.0;
+	}
+	F->nbin[f] = nb + 1;
+	uint8_t *b = F->bin + (int64_t)f * n;
+	for (int64_t i = 0; i < n; i++) {
+		double x = F->Xc[(int64_t)f * n + i];
+		int lo = 0, hi = nb; /* first edge with x <= edge, else nb */
+		while (lo < hi) {
+			int mid = (lo + hi) / 2;
+			if (x <= e[mid])
+				hi = mid;
+			else
+				lo = mid + 1;
 		}
-		F->nbin[f] = nb + 1;
-		uint8_t *b = F->bin + (int64_t)f * n;
-		for (int64_t i = 0; i < n; i++) {
-			double x = F->Xc[(int64_t)f * n + i];
-			int lo = 0, hi = nb; /* first edge with x <= edge, else nb */
-			while (lo < hi) {
-				int mid = (lo + hi) / 2;
-				if (x <= e[mid])
-					hi = mid;
-				else
-					lo = mid + 1;
-			}
-			b[i] = (uint8_t)lo;
-		}
+		b[i] = (uint8_t)lo;
+	}
+}
+
+static void *bin_worker(void *arg)
+{
+	struct fd *F = arg;
+	float *v = sc_malloc((size_t)F->n, sizeof(*v));
+	uint32_t *key = sc_malloc((size_t)F->n, sizeof(*key)), *tmp = sc_malloc((size_t)F->n,
+										    sizeof(*tmp));
+	int rc = v && key && tmp ? 0 : SC_ENOMEM;
+	for (;;) {
+		pthread_mutex_lock(&F->lock);
+		if (rc < 0)
+			F->err = rc;
+		int f = F->err ? F->d : F->next_tree++;
+		pthread_mutex_unlock(&F->lock);
+		if (f >= F->d)
+			break;
+		bin_feature(F, f, v, key, tmp);
 	}
 	free(v);
-	return 0;
+	free(key);
+	free(tmp);
+	return NULL;
+}
+
+/* every feature's bins, features shared out over the threads (next_tree counts features) */
+static int make_bins(struct fd *F, pthread_t *th, int nth)
+{
+	int started = 0;
+	for (; started < nth - 1 && started < F->d; started++)
+		if (pthread_create(&th[started], NULL, bin_worker, F))
+			break;
+	bin_worker(F);
+	for (int t = 0; t < started; t++)
+		pthread_join(th[t], NULL);
+	F->next_tree = 0;
+	return F->err;
 }
 
 int sc_rf_fit_predict(const double *Xtr, int64_t ntr, int d, const int32_t *ytr, int k,
@@ -493,7 +570,7 @@ int sc_rf_fit_predict(const double *Xtr, int64_t ntr, int d, const int32_t *ytr,
 	for (int64_t i = 0; i < ntr; i++)
 		for (int f = 0; f < d; f++)
 			F.Xc[(int64_t)f * ntr + i] = (float)Xtr[i * d + f];
-	if ((ret = make_bins(&F)) < 0)
+	if ((ret = make_bins(&F, th, nth)) < 0)
 		goto out;
 	for (; started < nth; started++)
 		if (pthread_create(&th[started], NULL, worker, &F))

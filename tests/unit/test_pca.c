@@ -9,15 +9,15 @@ int main(void)
 {
 	/* totals 2, 6, 4 -> median 4: rows scaled by 2, 2/3, 1, then log1p */
 	float X[6] = { 1, 1, 3, 3, 0, 4 }, T;
-	ok(sc_normalize_log1p(X, 3, 2, &T) == 0, "normalize runs");
+	ok(sc_normalize_log1p(X, 3, 2, 2, &T) == 0, "normalize runs");
 	is_near(T, 4, 0, "target is the median total");
 	is_near(X[0], log1p(2.0), 1e-6, "row 1 scaled to the median");
 	is_near(X[2], log1p(2.0), 1e-6, "row 2 scaled to the median");
 	is_near(X[5], log1p(4.0), 1e-6, "row 3 unchanged");
 	float Z[4] = { 0, 0, 1, 1 };
-	ok(sc_normalize_log1p(Z, 2, 2, &T) == 0 && Z[0] == 0 && Z[1] == 0, "a zero row stays zero");
+	ok(sc_normalize_log1p(Z, 2, 2, 1, &T) == 0 && Z[0] == 0 && Z[1] == 0, "a zero row stays zero");
 	float B[2] = { 1, -1 };
-	ok(sc_normalize_log1p(B, 1, 2, &T) == SC_EINPUT, "negative counts refused");
+	ok(sc_normalize_log1p(B, 1, 2, 1, &T) == SC_EINPUT, "negative counts refused");
 
 	/* 3 genes with means far apart: each alone in its bin, so each gets z = 1 (scanpy sets a
 	 * singleton bin to mean 0, std = its mean); asking for the top 1 keeps all three tied */
@@ -28,11 +28,11 @@ int main(void)
 	uint8_t sel[3];
 	int64_t ns;
 	double z[3];
-	ok(sc_hvg_seurat(H, 5, 3, 1, sel, &ns, z) == 0, "hvg runs");
+	ok(sc_hvg_seurat(H, 5, 3, 1, 2, sel, &ns, z) == 0, "hvg runs");
 	is_near(z[1], 1.0, 1e-12, "singleton bin: z = 1");
 	ok(sel[0] && sel[1] && sel[2] && ns == 3, "ties at the cutoff select all (%lld selected)",
 	   (long long)ns);
-	ok(sc_hvg_seurat(H, 5, 3, 10, sel, &ns, z) == 0 && ns == 3, "n_top > genes selects all");
+	ok(sc_hvg_seurat(H, 5, 3, 10, 1, sel, &ns, z) == 0 && ns == 3, "n_top > genes selects all");
 
 	/* rank-1 data: all variance on one component, score signs as svd_flip */
 	float P[8] = { 1, 2, 2, 4, 3, 6, -6, -12 }, s[4];
