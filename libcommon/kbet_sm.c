@@ -324,6 +324,7 @@ struct sm_ctx {
 	const struct sc_csr *g;
 	const int32_t *label, *batch, *order, *comp;
 	const int64_t *lstart, *csize;
+	const int32_t *sched; /* labels by decreasing size: the longest start first */
 	int32_t n_labels, n_batches;
 	const struct sc_kbet_sm_opts *o;
 	double *per;
@@ -421,9 +422,10 @@ static void *sm_worker(void *arg)
 	for (int64_t i = 0; loc && i < n; i++)
 		loc[i] = -1;
 	while (ret == 0) {
-		int l = atomic_fetch_add(&c->next, 1);
-		if (l >= c->n_labels)
+		int t = atomic_fetch_add(&c->next, 1);
+		if (t >= c->n_labels)
 			break;
+		int32_t l = c->sched[t];
 		int ef = 0, fr = 0;
 		pthread_mutex_lock(&c->mu);
 		int stop = c->err;
@@ -433,7 +435,7 @@ static void *sm_worker(void *arg)
 		ret = sm_label(c, l, loc, &c->per[l], &ef, &fr, &mv);
 		eigf += ef;
 		frag += fr;
-		sc_log(3, "kbet: label %d: %lld cells, acceptance %.6g%s", l,
+		sc_log(3, "kbet: label %d: %lld cells, acceptance %.6g%s", (int)l,
 		       (long long)(c->lstart[l + 1] - c->lstart[l]), c->per[l],
 		       ef ? " (eigensolver did not converge)" : "");
 	}
@@ -463,8 +465,9 @@ int sc_kbet_sm(const struct sc_csr *g, const int32_t *label, int32_t n_labels,
 	int64_t *lstart = sc_calloc((size_t)n_labels + 1, sizeof(int64_t));
 	int64_t *pos = sc_malloc((size_t)n_labels + 1, sizeof(int64_t));
 	double *per = sc_malloc((size_t)(n_labels ? n_labels : 1), sizeof(double));
+	int32_t *sched = sc_malloc((size_t)(n_labels ? n_labels : 1), sizeof(int32_t));
 	*score = NAN;
-	if (!comp || !order || !csize || !lstart || !pos || !per)
+	if (!comp || !order || !csize || !lstart || !pos || !per || !sched)
 		goto out;
 	if (o->n_comps < 1 || o->threads < 1 || !(o->alpha > 0 && o->alpha < 1)) {
 		ret = sc_seterr(SC_EUSAGE, "kbet: bad parameters");
@@ -481,6 +484,16 @@ int sc_kbet_sm(const struct sc_csr *g, const int32_t *label, int32_t n_labels,
 	memcpy(pos, lstart, sizeof(int64_t) * ((size_t)n_labels + 1));
 	for (int64_t i = 0; i < n; i++)
 		order[pos[label[i]]++] = (int32_t)i;
+	for (int32_t l = 0; l < n_labels; l++) { /* insertion by decreasing size, then index */
+		int32_t j = l;
+		int64_t sz = lstart[l + 1] - lstart[l];
+		while (j > 0 && lstart[sched[j - 1] + 1] - lstart[sched[j - 1]] < sz) {
+			sched[j] = sched[j - 1];
+			j--;
+		}
+		sched[j] = l;
+	}
+	c.sched = sched;
 	c.g = g;
 	c.label = label;
 	c.batch = batch;
@@ -539,5 +552,6 @@ out:
 	free(lstart);
 	free(pos);
 	free(per);
+	free(sched);
 	return ret;
 }
