@@ -376,6 +376,7 @@ struct sm_ctx {
 	const int32_t *label, *batch, *order, *comp;
 	const int64_t *lstart, *csize;
 	const int32_t *sched; /* labels by decreasing size: the longest start first */
+	const int *ncomp;     /* diffusion components of each label (see sc_kbet_sm) */
 	int32_t n_labels, n_batches;
 	const struct sc_kbet_sm_opts *o;
 	double *per;
@@ -423,7 +424,7 @@ static int sm_label(struct sm_ctx *c, int32_t l, int32_t *loc, double *rate, int
 	}
 	for (int64_t a = 0; a < m; a++)
 		loc[used[a]] = (int32_t)a;
-	int ncomp = (int)(c->o->n_comps < m - 1 ? c->o->n_comps : m - 1);
+	int ncomp = c->ncomp[l];
 	int64_t kk = k0 < m - 1 ? k0 : m - 1, w = k0 + 1;
 	ret = SC_ENOMEM;
 	emb = sc_malloc((size_t)m, (size_t)ncomp * sizeof(float));
@@ -431,7 +432,7 @@ static int sm_label(struct sm_ctx *c, int32_t l, int32_t *loc, double *rate, int
 	nb = sc_malloc((size_t)m, (size_t)w * sizeof(int32_t));
 	if (!emb || !bat || !nb)
 		goto out;
-	ret = sc_kbet_sm_diffmap(c->g, used, m, loc, c->o->n_comps, emb, NULL, mv);
+	ret = sc_kbet_sm_diffmap(c->g, used, m, loc, ncomp, emb, NULL, mv);
 	if (ret < 0)
 		goto out;
 	if (ret == 1) {
@@ -517,8 +518,10 @@ int sc_kbet_sm(const struct sc_csr *g, const int32_t *label, int32_t n_labels,
 	int64_t *pos = sc_malloc((size_t)n_labels + 1, sizeof(int64_t));
 	double *per = sc_malloc((size_t)(n_labels ? n_labels : 1), sizeof(double));
 	int32_t *sched = sc_malloc((size_t)(n_labels ? n_labels : 1), sizeof(int32_t));
+	int *ncomp = sc_malloc((size_t)(n_labels ? n_labels : 1), sizeof(int));
+	int64_t *bc = sc_malloc((size_t)(n_batches ? n_batches : 1), sizeof(int64_t));
 	*score = NAN;
-	if (!comp || !order || !csize || !lstart || !pos || !per || !sched)
+	if (!comp || !order || !csize || !lstart || !pos || !per || !sched || !ncomp || !bc)
 		goto out;
 	if (o->n_comps < 1 || o->threads < 1 || !(o->alpha > 0 && o->alpha < 1)) {
 		ret = sc_seterr(SC_EUSAGE, "kbet: bad parameters");
@@ -544,6 +547,37 @@ int sc_kbet_sm(const struct sc_csr *g, const int32_t *label, int32_t n_labels,
 		}
 		sched[j] = l;
 	}
+	/* scib-metrics assigns min(diffusion_n_comps, m - 1) back to diffusion_n_comps inside
+	 * its loop over the labels (sorted), so a label of m cells lowers the number of
+	 * components of every label after it; reproduced in label order before the parallel
+	 * part. Only labels that reach the diffusion step take part. */
+	int comps_min = 0;
+	for (int32_t l = 0, run = o->n_comps; l < n_labels; l++) {
+		int64_t ng = lstart[l + 1] - lstart[l], m = 0;
+		const int32_t *cells = order + lstart[l];
+		int32_t present = 0;
+		int single = 1;
+		ncomp[l] = 0;
+		memset(bc, 0, sizeof(int64_t) * (size_t)n_batches);
+		for (int64_t a = 0; a < ng; a++)
+			bc[batch[cells[a]]]++;
+		for (int32_t b = 0; b < n_batches; b++)
+			present += bc[b] > 0;
+		if (ng < 10 || present < 2)
+			continue;
+		int64_t k0 = sc_kbet_k0(bc, n_batches, ng);
+		for (int64_t a = 1; a < ng; a++)
+			single &= comp[cells[a]] == comp[cells[0]];
+		for (int64_t a = 0; a < ng; a++)
+			m += single || csize[comp[cells[a]]] >= 3 * k0;
+		if (!single && (double)m / (double)ng < 0.75)
+			continue;
+		if (m - 1 < run)
+			run = (int)(m - 1);
+		ncomp[l] = run;
+		comps_min = run;
+	}
+	c.ncomp = ncomp;
 	c.sched = sched;
 	c.g = g;
 	c.label = label;
@@ -594,6 +628,7 @@ int sc_kbet_sm(const struct sc_csr *g, const int32_t *label, int32_t n_labels,
 		info->eig_failures = c.eig_failures;
 		info->fragmented = c.fragmented;
 		info->matvecs = c.matvecs;
+		info->n_comps_min = comps_min;
 	}
 	ret = 0;
 out:
@@ -604,5 +639,7 @@ out:
 	free(pos);
 	free(per);
 	free(sched);
+	free(ncomp);
+	free(bc);
 	return ret;
 }

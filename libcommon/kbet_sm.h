@@ -7,11 +7,14 @@
  *   components of >= 3 k0 cells if they hold >= 75 % of the label (batch frequencies then
  *   recomputed from those cells), else acceptance 0;
  * - diffusion map of the (sub)graph W: q = column sums of W, K = Q^-1 W Q^-1, z = sqrt(column
- *   sums of K), T = Z^-1 K Z^-1; the top min(n_comps, m - 1) eigenpairs of T by magnitude in
+ *   sums of K), T = Z^-1 K Z^-1; the top n_comps eigenpairs of T by magnitude in
  *   float64 (sc_eigsh_lm; each component of a several-component subgraph solved on its own,
  *   since eigenvalue 1 repeats once per component); eigenvalues cast to float32, + 1e-8 in
  *   float32, scaled to l / (1 - l) except l == 1 exactly (weight 1); embedding = float32
- *   eigenvectors x scaled eigenvalues;
+ *   eigenvectors x scaled eigenvalues; n_comps is scib-metrics' running value: it starts at
+ *   opts.n_comps and every label that reaches this step (in label order) lowers it to
+ *   min(n_comps, m - 1) for itself and all later labels (scib-metrics reassigns its
+ *   diffusion_n_comps argument inside the loop);
  * - neighbourhood = the cell and its k0 nearest others in that embedding (exact euclidean
  *   kNN; scib-metrics asks pynndescent for k0 + 1 neighbours). With exactly 10 cells k0 + 1 =
  *   11 > 10: pynndescent leaves the missing slot at -1, which numpy reads as the label's last
@@ -41,6 +44,7 @@ struct sc_kbet_sm_info {
 	int32_t eig_failures;     /* labels scored 0 because the eigensolver did not converge */
 	int32_t fragmented;       /* labels scored 0 for small components */
 	int64_t matvecs;          /* operator applications, all labels */
+	int32_t n_comps_min;      /* diffusion components of the last label run (0: none) */
 };
 
 /* Acceptance rate of m cells given their neighbourhoods nb (m x kk local indices, the cell

@@ -484,7 +484,7 @@ static int run_kbet_sm(struct run *r)
 	struct sc_knn t = SC_KNN_INIT;
 	struct sc_csr g50 = SC_CSR_INIT;
 	struct sc_kbet_sm_opts ko = { 0.05, 100, r->o->threads };
-	struct sc_kbet_sm_info info = { 0, 0, 0, 0 };
+	struct sc_kbet_sm_info info = { 0, 0, 0, 0, 0 };
 	double v = NAN;
 	int ret = sc_knn_truncate(r->kp, r->kp->k < 49 ? r->kp->k : 49, &t);
 	if (ret == 0)
@@ -501,6 +501,7 @@ static int run_kbet_sm(struct run *r)
 	p = pstr(p, "neighbours", "exact kNN (scib-metrics uses pynndescent)");
 	cJSON *d = pnum(pnum(NULL, "labels_scored", info.labels_scored), "labels_eigensolver_failed",
 			info.eig_failures);
+	d = pnum(d, "diffusion_n_comps_last", info.n_comps_min);
 	lap(r, "kbet");
 	return put_d(r, SC_M_KBET, v, "every label skipped (fewer than 10 cells or one batch)", p, d);
 }

@@ -64,6 +64,23 @@ within() { awk -v v="$1" -v a="$2" -v b="$3" 'BEGIN { exit !(v != "null" && v + 
 	within "$(val "$T/k.jsonl")" 0.9 1
 }
 
+@test "score-scib kbet scib-metrics: a small label lowers the diffusion components of later labels" {
+	need_jq
+	sim c 0
+	# 60 cells of type_00 relabelled "aaa", first in label order: every later label gets 59
+	# components
+	awk '/type_00/ && n < 60 { n++; sub(/"cell_type":"[^"]*"/, "\"cell_type\":\"aaa\"") } { print }' \
+		"$T/c.obs.jsonl" >"$T/c2.obs.jsonl"
+	mv "$T/c2.obs.jsonl" "$T/c.obs.jsonl"
+	run -0 kbet c -o "$T/c.jsonl"
+	run -0 jq -r 'select(.metric == "kbet") | "\(.details.labels_scored) \(.details.diffusion_n_comps_last)"' "$T/c.jsonl"
+	assert_output "4 59"
+	sim c 0
+	run -0 kbet c -o "$T/c0.jsonl"
+	run -0 jq -r 'select(.metric == "kbet") | .details.diffusion_n_comps_last' "$T/c0.jsonl"
+	assert_output 100
+}
+
 @test "score-scib kbet scib-metrics: every label skipped is null with a reason" {
 	need_jq
 	sim t 0 27

@@ -251,6 +251,8 @@ static void label_cases(void)
 	ok(per[6] >= 0.95, "two large components kept, scored on their own: acceptance %.3f", per[6]);
 	ok(info.labels_scored == 5 && info.fragmented == 1 && info.eig_failures == 0,
 	   "info: 5 scored, 1 fragmented, no eigensolver failure");
+	ok(info.n_comps_min == 9, "the 10-cell label lowers the diffusion components to 9 for the labels after it (%d)",
+	   info.n_comps_min);
 	is_near(sc, (per[0] + per[1] + per[4] + per[5] + per[6]) / 5, 1e-15, "score = mean over scored labels");
 	ko.threads = 2;
 	ok(sc_kbet_sm(&g, lab, 7, bat, 2, &ko, per2, NULL, &sc2) == 0 &&
