@@ -9,6 +9,7 @@
 #include "graph_conn.h"
 #include "isolated.h"
 #include "kbet.h"
+#include "kbet_sm.h"
 #include "kmeans.h"
 #include "leiden.h"
 #include "lisi.h"
@@ -260,7 +261,7 @@ static int largest_k(const struct run *r)
 		k = 14;
 	if (!scib && w[SC_M_GRAPH_CONN] && k < 14)
 		k = 14;
-	if (w[SC_M_KBET] && scib && k < 49)
+	if (w[SC_M_KBET] && k < 49)
 		k = 49;
 	if (!scib && (w[SC_M_CLISI] || w[SC_M_ILISI]))
 		k = 89;
@@ -517,13 +518,40 @@ static int run_bio(struct run *r)
 	return ret;
 }
 
+/* scib-metrics' kbet_per_label: acceptance on diffusion-map neighbours (kbet_sm.h). */
+static int run_kbet_sm(struct run *r)
+{
+	const struct sc_scib_input *in = r->in;
+	struct sc_knn t = SC_KNN_INIT;
+	struct sc_csr g50 = SC_CSR_INIT;
+	struct sc_kbet_sm_opts ko = { 0.05, 100, r->o->threads };
+	struct sc_kbet_sm_info info = { 0, 0, 0, 0, 0 };
+	double v = NAN;
+	int ret = sc_knn_truncate(r->kp, r->kp->k < 49 ? r->kp->k : 49, &t);
+	if (ret == 0)
+		ret = sc_conn_umap(&t, &g50);
+	if (ret == 0)
+		ret = sc_kbet_sm(&g50, in->label, in->n_labels, in->batch, in->n_batches, &ko, NULL,
+				 &info, &v);
+	sc_knn_release(&t);
+	sc_csr_release(&g50);
+	if (ret < 0)
+		return ret;
+	cJSON *p = pnum(pnum(pnum(NULL, "n_neighbors", 50), "alpha", ko.alpha), "diffusion_n_comps",
+			ko.n_comps);
+	p = pstr(p, "neighbours", "exact kNN (scib-metrics uses pynndescent)");
+	cJSON *d = pnum(pnum(NULL, "labels_scored", info.labels_scored), "labels_eigensolver_failed",
+			info.eig_failures);
+	d = pnum(d, "diffusion_n_comps_last", info.n_comps_min);
+	lap(r, "kbet");
+	return put_d(r, SC_M_KBET, v, "every label skipped (fewer than 10 cells or one batch)", p, d);
+}
+
 static int run_kbet(struct run *r)
 {
 	const struct sc_scib_input *in = r->in;
 	if (r->o->flavor != SC_SCIB_FLAVOR_SCIB)
-		return put(r, SC_M_KBET, NAN,
-			   "scib-metrics kBET (diffusion-map neighbours) is not implemented; use --flavor scib",
-			   NULL);
+		return run_kbet_sm(r);
 	if (in->n_batches > 256)
 		return put(r, SC_M_KBET, NAN, "more than 256 batches (not supported)", NULL);
 	struct sc_knn t = SC_KNN_INIT;

@@ -187,7 +187,7 @@ sim() {
 	[ "$(wc -l <"$T/j1")" -eq 14 ]
 }
 
-@test "score-scib --flavor scib-metrics: BRAS, kNN LISI, SCC graph connectivity" {
+@test "score-scib --flavor scib-metrics: BRAS, kNN LISI, SCC graph connectivity, diffusion kBET" {
 	need_jq
 	sim f 300 2
 	run -0 score-scib --flavor scib-metrics --obs "$T/f.obs.jsonl" --label-key cell_type \
@@ -196,8 +196,8 @@ sim() {
 	assert_line "bras scib-metrics"
 	refute_line --partial "asw_batch"
 	refute_line --partial "isolated_labels_f1"
-	run -0 jq -r 'select(.metric == "kbet") | .reason' "$T/f.jsonl"
-	assert_output --partial "not implemented"
+	run -0 jq -r 'select(.metric == "kbet") | .params.diffusion_n_comps' "$T/f.jsonl"
+	assert_output 100
 }
 
 @test "score-scib --unintegrated: pcr_comparison is 0 against itself" {
