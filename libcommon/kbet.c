@@ -642,9 +642,18 @@ static int fast_row(const struct lgraph *lg, const struct lfast *f, int64_t a, i
 			out[nin++] = b;
 			continue;
 		}
-		double v = s->nd[b].t1 + s->nd[b].r;
-		for (int64_t e = f->tptr[b]; e < f->tptr[b + 1]; e++)
-			v += s->nd[f->tj[e]].r * f->tw[e];
+		/* four partial sums break the chain of dependent additions */
+		double v0 = 0, v1 = 0, v2 = 0, v3 = 0, v;
+		int64_t e = f->tptr[b], e1 = f->tptr[b + 1];
+		for (; e + 4 <= e1; e += 4) {
+			v0 += s->nd[f->tj[e]].r * f->tw[e];
+			v1 += s->nd[f->tj[e + 1]].r * f->tw[e + 1];
+			v2 += s->nd[f->tj[e + 2]].r * f->tw[e + 2];
+			v3 += s->nd[f->tj[e + 3]].r * f->tw[e + 3];
+		}
+		for (; e < e1; e++)
+			v0 += s->nd[f->tj[e]].r * f->tw[e];
+		v = s->nd[b].t1 + s->nd[b].r + ((v0 + v1) + (v2 + v3));
 		s->cand[ne] = b;
 		s->vals[ne++] = v;
 	}
