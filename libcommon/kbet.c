@@ -446,8 +446,8 @@ static int fscratch_alloc(struct fscratch *s, int64_t m)
 	s->ub = malloc(sizeof(double) * (size_t)m);
 	s->tmp = malloc(sizeof(double) * (size_t)m);
 	s->s1 = malloc(sizeof(int32_t) * (size_t)m);
-	s->ul = malloc(sizeof(int32_t) * (size_t)m);
-	s->cand = malloc(sizeof(int32_t) * (size_t)m);
+	s->ul = malloc(sizeof(int32_t) * ((size_t)m + 1)); /* + 1: branch-free appends */
+	s->cand = malloc(sizeof(int32_t) * ((size_t)m + 1));
 	if (!s->nd || !s->vals || !s->ub || !s->tmp || !s->s1 || !s->ul || !s->cand)
 		return -1;
 	for (int64_t b = 0; b < m; b++) {
@@ -543,10 +543,9 @@ static int fast_row(const struct lgraph *lg, const struct lfast *f, int64_t a, i
 		double v = s->nd[j].t1;
 		for (int64_t p = lg->ptr[j]; p < lg->ptr[j + 1]; p++) {
 			int32_t l = lg->col[p];
-			if (s->nd[l].st2 != stamp) {
-				s->nd[l].st2 = stamp;
-				s2[n2++] = l;
-			}
+			s2[n2] = l; /* branch-free: kept when l is new */
+			n2 += s->nd[l].st2 != stamp;
+			s->nd[l].st2 = stamp;
 			s->nd[l].r += v * lg->w[p];
 		}
 	}
@@ -587,10 +586,9 @@ static int fast_row(const struct lgraph *lg, const struct lfast *f, int64_t a, i
 		for (int64_t p = lg->ptr[j]; p < lg->ptr[j + 1]; p++) {
 			int32_t l = lg->col[p];
 			s->nd[l].part += v * lg->w[p];
-			if (s->nd[l].stu != stamp) {
-				s->nd[l].stu = stamp;
-				s->ul[nu++] = l;
-			}
+			s->ul[nu] = l;
+			nu += s->nd[l].stu != stamp;
+			s->nd[l].stu = stamp;
 		}
 	}
 	nv = 0; /* L >= T + T^2, so the kk-th largest L is at least tau0 */
