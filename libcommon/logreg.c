@@ -110,12 +110,12 @@ LR_TARGET static inline __m256d exp4(__m256d x)
 	return _mm256_andnot_pd(tiny, p);
 }
 
-/* nr (1 or 2) rows: z = W x + b, softmax, loss, residual r = p - onehot(y) added into the
- * chunk's gradient G (d x 4nv, class-minor) and residual column sums. Returns the loss less
- * the log of the softmax sums, which are multiplied into *sp instead. */
+/* nr (1 or 2) rows: z = W x + b, softmax, loss, residual r = p - onehot(y) stored into R0/R1
+ * (4nv each) and added into the chunk's residual column sums. Returns the loss less the log of
+ * the softmax sums, which are multiplied into *sp instead. */
 LR_TARGET static inline __attribute__((always_inline)) double
 rows_fused(const double *x0, const double *x1, int nr, int d, int nv, const double *Wt,
-	   const double *bias, const int32_t *y, double *G, double *col, double *sp)
+	   const double *bias, const int32_t *y, double *R0, double *R1, double *col, double *sp)
 {
 	__m256d a[2][LR_MAXV];
 	double z[4 * LR_MAXV] __attribute__((aligned(32))), loss = 0;
@@ -134,6 +134,7 @@ rows_fused(const double *x0, const double *x1, int nr, int d, int nv, const doub
 		}
 	}
 	for (int q = 0; q < nr; q++) {
+		double *R = q ? R1 : R0;
 		__m256d m4 = a[q][0];
 		LR_UNROLL
 		for (int v = 0; v < nv; v++) {
@@ -162,22 +163,64 @@ rows_fused(const double *x0, const double *x1, int nr, int d, int nv, const doub
 			__m256i li = _mm256_add_epi64(lane, _mm256_set1_epi64x(4 * v));
 			__m256d hot = _mm256_and_pd(_mm256_castsi256_pd(_mm256_cmpeq_epi64(li, yv)), one);
 			a[q][v] = _mm256_sub_pd(_mm256_mul_pd(a[q][v], inv), hot);
+			_mm256_store_pd(R + 4 * v, a[q][v]);
 			_mm256_storeu_pd(col + 4 * v, _mm256_add_pd(_mm256_loadu_pd(col + 4 * v), a[q][v]));
-		}
-	}
-	for (int t = 0; t < d; t++) {
-		__m256d b0 = _mm256_set1_pd(x0[t]), b1 = _mm256_set1_pd(nr > 1 ? x1[t] : 0.0);
-		double *g = G + (size_t)t * 4 * nv;
-		LR_UNROLL
-		for (int v = 0; v < nv; v++) {
-			__m256d gv = _mm256_fmadd_pd(b0, a[0][v], _mm256_loadu_pd(g + 4 * v));
-			if (nr > 1)
-				gv = _mm256_fmadd_pd(b1, a[1][v], gv);
-			_mm256_storeu_pd(g + 4 * v, gv);
 		}
 	}
 	return loss;
 }
+
+/* G[t][4v0 .. 4(v0+V)) for t in [t0, t0+T) += sum over the nb rows, in row order, of
+ * x_i[t] r_i: the tile stays in registers across the rows, and each element sees the same
+ * sequence of fused multiply-adds as a row-at-a-time update would. */
+LR_TARGET static inline __attribute__((always_inline)) void
+grad_tile(const double *X, const double *R, int nb, int d, int nv, int t0, int T, int v0, int V,
+	  double *G)
+{
+	__m256d acc[4][2];
+	LR_UNROLL
+	for (int u = 0; u < T; u++)
+		for (int j = 0; j < V; j++)
+			acc[u][j] = _mm256_loadu_pd(G + (size_t)(t0 + u) * 4 * nv + 4 * (v0 + j));
+	for (int i = 0; i < nb; i++) {
+		const double *x = X + (size_t)i * d + t0, *r = R + (size_t)i * 4 * nv + 4 * v0;
+		__m256d r0 = _mm256_load_pd(r), r1 = V > 1 ? _mm256_load_pd(r + 4) : r0;
+		LR_UNROLL
+		for (int u = 0; u < T; u++) {
+			__m256d b = _mm256_set1_pd(x[u]);
+			acc[u][0] = _mm256_fmadd_pd(b, r0, acc[u][0]);
+			if (V > 1)
+				acc[u][1] = _mm256_fmadd_pd(b, r1, acc[u][1]);
+		}
+	}
+	LR_UNROLL
+	for (int u = 0; u < T; u++)
+		for (int j = 0; j < V; j++)
+			_mm256_storeu_pd(G + (size_t)(t0 + u) * 4 * nv + 4 * (v0 + j), acc[u][j]);
+}
+
+/* G (d x 4nv) += X^T R over a block of nb rows */
+LR_TARGET static inline __attribute__((always_inline)) void
+grad_block(const double *X, const double *R, int nb, int d, int nv, double *G)
+{
+	int t = 0;
+	for (; t + 4 <= d; t += 4) {
+		int v = 0;
+		for (; v + 2 <= nv; v += 2)
+			grad_tile(X, R, nb, d, nv, t, 4, v, 2, G);
+		if (v < nv)
+			grad_tile(X, R, nb, d, nv, t, 4, v, 1, G);
+	}
+	for (; t < d; t++) {
+		int v = 0;
+		for (; v + 2 <= nv; v += 2)
+			grad_tile(X, R, nb, d, nv, t, 1, v, 2, G);
+		if (v < nv)
+			grad_tile(X, R, nb, d, nv, t, 1, v, 1, G);
+	}
+}
+
+#define LR_BLK 32 /* rows per gradient block (even) */
 
 LR_TARGET static inline __attribute__((always_inline)) double
 chunk_nv(const double *X, const int32_t *y, int64_t i0, int64_t i1, int d, int nv,
@@ -185,18 +228,25 @@ chunk_nv(const double *X, const int32_t *y, int64_t i0, int64_t i1, int d, int n
 {
 	/* each softmax sum is in [1, 32]: one log per product of 16 of them */
 	double loss = 0, sp = 1;
-	int64_t i = i0;
-	for (int pairs = 0; i + 1 < i1; i += 2) {
-		loss += rows_fused(X + i * d, X + (i + 1) * d, 2, d, nv, Wt, bias, y + i, G, col,
-				   &sp);
-		if (++pairs == 8) {
-			loss += log(sp);
-			sp = 1;
-			pairs = 0;
+	double R[LR_BLK * 4 * LR_MAXV] __attribute__((aligned(32)));
+	int pairs = 0;
+	for (int64_t b = i0; b < i1; b += LR_BLK) {
+		int64_t e = b + LR_BLK < i1 ? b + LR_BLK : i1, i = b;
+		for (; i + 1 < e; i += 2) {
+			double *r = R + (i - b) * 4 * nv;
+			loss += rows_fused(X + i * d, X + (i + 1) * d, 2, d, nv, Wt, bias, y + i, r,
+					   r + 4 * nv, col, &sp);
+			if (++pairs == 8) {
+				loss += log(sp);
+				sp = 1;
+				pairs = 0;
+			}
 		}
+		if (i < e) /* an odd row at the end of the chunk */
+			loss += rows_fused(X + i * d, X + i * d, 1, d, nv, Wt, bias, y + i,
+					   R + (i - b) * 4 * nv, R, col, &sp);
+		grad_block(X + b * d, R, (int)(e - b), d, nv, G);
 	}
-	if (i < i1)
-		loss += rows_fused(X + i * d, X + i * d, 1, d, nv, Wt, bias, y + i, G, col, &sp);
 	return loss + log(sp);
 }
 
