@@ -117,7 +117,7 @@ LR_TARGET static inline __attribute__((always_inline)) void
 fwd_tile(const double *X, int d, int nv, const double *Wt, const double *bias, int r0, int RT,
 	 int v0, int V, double *Z)
 {
-	__m256d acc[4][2];
+	__m256d acc[8][2];
 	const double *x = X + (size_t)r0 * d;
 	LR_UNROLL
 	for (int u = 0; u < RT; u++)
@@ -140,25 +140,24 @@ fwd_tile(const double *X, int d, int nv, const double *Wt, const double *bias, i
 			_mm256_store_pd(Z + (size_t)(r0 + u) * 4 * nv + 4 * (v0 + j), acc[u][j]);
 }
 
-/* Z (nb x 4nv) = scores of a block of nb rows */
+/* Z (nb x 4nv) = scores of a block of nb rows. Tiles of 8 accumulators: 4 rows x 2 vectors, or
+ * 8 rows x 1 vector for an odd last vector (fewer would wait on the FMA latency). */
 LR_TARGET static inline __attribute__((always_inline)) void
 fwd_block(const double *X, int nb, int d, int nv, const double *Wt, const double *bias, double *Z)
 {
-	int r = 0;
-	for (; r + 4 <= nb; r += 4) {
-		int v = 0;
-		for (; v + 2 <= nv; v += 2)
+	int r = 0, v2 = nv & ~1;
+	for (; r + 4 <= nb; r += 4)
+		for (int v = 0; v < v2; v += 2)
 			fwd_tile(X, d, nv, Wt, bias, r, 4, v, 2, Z);
-		if (v < nv)
-			fwd_tile(X, d, nv, Wt, bias, r, 4, v, 1, Z);
-	}
-	for (; r < nb; r++) {
-		int v = 0;
-		for (; v + 2 <= nv; v += 2)
+	for (; r < nb; r++)
+		for (int v = 0; v < v2; v += 2)
 			fwd_tile(X, d, nv, Wt, bias, r, 1, v, 2, Z);
-		if (v < nv)
-			fwd_tile(X, d, nv, Wt, bias, r, 1, v, 1, Z);
-	}
+	if (v2 == nv)
+		return;
+	for (r = 0; r + 8 <= nb; r += 8)
+		fwd_tile(X, d, nv, Wt, bias, r, 8, v2, 1, Z);
+	for (; r < nb; r++)
+		fwd_tile(X, d, nv, Wt, bias, r, 1, v2, 1, Z);
 }
 
 /* one row's scores z (4nv, aligned): softmax, residual p - onehot(y) written over z and added
@@ -209,7 +208,7 @@ LR_TARGET static inline __attribute__((always_inline)) void
 grad_tile(const double *X, const double *R, int nb, int d, int nv, int t0, int T, int v0, int V,
 	  double *G)
 {
-	__m256d acc[4][2];
+	__m256d acc[8][2];
 	LR_UNROLL
 	for (int u = 0; u < T; u++)
 		for (int j = 0; j < V; j++)
@@ -231,25 +230,24 @@ grad_tile(const double *X, const double *R, int nb, int d, int nv, int t0, int T
 			_mm256_storeu_pd(G + (size_t)(t0 + u) * 4 * nv + 4 * (v0 + j), acc[u][j]);
 }
 
-/* G (d x 4nv) += X^T R over a block of nb rows */
+/* G (d x 4nv) += X^T R over a block of nb rows, in tiles of 4 features x 2 vectors or 8
+ * features x 1 vector */
 LR_TARGET static inline __attribute__((always_inline)) void
 grad_block(const double *X, const double *R, int nb, int d, int nv, double *G)
 {
-	int t = 0;
-	for (; t + 4 <= d; t += 4) {
-		int v = 0;
-		for (; v + 2 <= nv; v += 2)
+	int t = 0, v2 = nv & ~1;
+	for (; t + 4 <= d; t += 4)
+		for (int v = 0; v < v2; v += 2)
 			grad_tile(X, R, nb, d, nv, t, 4, v, 2, G);
-		if (v < nv)
-			grad_tile(X, R, nb, d, nv, t, 4, v, 1, G);
-	}
-	for (; t < d; t++) {
-		int v = 0;
-		for (; v + 2 <= nv; v += 2)
+	for (; t < d; t++)
+		for (int v = 0; v < v2; v += 2)
 			grad_tile(X, R, nb, d, nv, t, 1, v, 2, G);
-		if (v < nv)
-			grad_tile(X, R, nb, d, nv, t, 1, v, 1, G);
-	}
+	if (v2 == nv)
+		return;
+	for (t = 0; t + 8 <= d; t += 8)
+		grad_tile(X, R, nb, d, nv, t, 8, v2, 1, G);
+	for (; t < d; t++)
+		grad_tile(X, R, nb, d, nv, t, 1, v2, 1, G);
 }
 
 #define LR_BLK 32 /* rows per gradient block (even) */
