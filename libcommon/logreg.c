@@ -110,93 +110,179 @@ LR_TARGET static inline __m256d exp4(__m256d x)
 	return _mm256_andnot_pd(tiny, p);
 }
 
-/* nr (1 or 2) rows: z = W x + b, softmax, loss, residual r = p - onehot(y) added into the
- * chunk's gradient G (d x 4nv, class-minor) and residual column sums. Returns the loss less
- * the log of the softmax sums, which are multiplied into *sp instead. */
-LR_TARGET static inline __attribute__((always_inline)) double
-rows_fused(const double *x0, const double *x1, int nr, int d, int nv, const double *Wt,
-	   const double *bias, const int32_t *y, double *G, double *col, double *sp)
+/* Z[r0 + u][4v0 .. 4(v0+V)) = b + W x for u < RT rows (row stride 4nv): a register tile of
+ * RT rows x V vectors, each element summed over the features in order as one row at a time
+ * would be. */
+LR_TARGET static inline __attribute__((always_inline)) void
+fwd_tile(const double *X, int d, int nv, const double *Wt, const double *bias, int r0, int RT,
+	 int v0, int V, double *Z)
 {
-	__m256d a[2][LR_MAXV];
-	double z[4 * LR_MAXV] __attribute__((aligned(32))), loss = 0;
+	__m256d acc[8][2];
+	const double *x = X + (size_t)r0 * d;
+	LR_UNROLL
+	for (int u = 0; u < RT; u++)
+		for (int j = 0; j < V; j++)
+			acc[u][j] = _mm256_loadu_pd(bias + 4 * (v0 + j));
+	for (int t = 0; t < d; t++) {
+		const double *w = Wt + (size_t)t * 4 * nv + 4 * v0;
+		__m256d w0 = _mm256_loadu_pd(w), w1 = V > 1 ? _mm256_loadu_pd(w + 4) : w0;
+		LR_UNROLL
+		for (int u = 0; u < RT; u++) {
+			__m256d b = _mm256_set1_pd(x[(size_t)u * d + t]);
+			acc[u][0] = _mm256_fmadd_pd(b, w0, acc[u][0]);
+			if (V > 1)
+				acc[u][1] = _mm256_fmadd_pd(b, w1, acc[u][1]);
+		}
+	}
+	LR_UNROLL
+	for (int u = 0; u < RT; u++)
+		for (int j = 0; j < V; j++)
+			_mm256_store_pd(Z + (size_t)(r0 + u) * 4 * nv + 4 * (v0 + j), acc[u][j]);
+}
+
+/* Z (nb x 4nv) = scores of a block of nb rows. Tiles of 8 accumulators: 4 rows x 2 vectors, or
+ * 8 rows x 1 vector for an odd last vector (fewer would wait on the FMA latency). */
+LR_TARGET static inline __attribute__((always_inline)) void
+fwd_block(const double *X, int nb, int d, int nv, const double *Wt, const double *bias, double *Z)
+{
+	int r = 0, v2 = nv & ~1;
+	for (; r + 4 <= nb; r += 4)
+		for (int v = 0; v < v2; v += 2)
+			fwd_tile(X, d, nv, Wt, bias, r, 4, v, 2, Z);
+	for (; r < nb; r++)
+		for (int v = 0; v < v2; v += 2)
+			fwd_tile(X, d, nv, Wt, bias, r, 1, v, 2, Z);
+	if (v2 == nv)
+		return;
+	for (r = 0; r + 8 <= nb; r += 8)
+		fwd_tile(X, d, nv, Wt, bias, r, 8, v2, 1, Z);
+	for (; r < nb; r++)
+		fwd_tile(X, d, nv, Wt, bias, r, 1, v2, 1, Z);
+}
+
+/* one row's scores z (4nv, aligned): softmax, residual p - onehot(y) written over z and added
+ * into the residual column sums. Returns max - z_y; the softmax sum is multiplied into *sp. */
+LR_TARGET static inline __attribute__((always_inline)) double
+row_softmax(double *z, int nv, int32_t y, double *col, double *sp)
+{
+	__m256d a[LR_MAXV];
+	double h[4] __attribute__((aligned(32)));
 	LR_UNROLL
 	for (int v = 0; v < nv; v++)
-		a[0][v] = a[1][v] = _mm256_loadu_pd(bias + 4 * v);
-	for (int t = 0; t < d; t++) {
-		__m256d b0 = _mm256_set1_pd(x0[t]), b1 = _mm256_set1_pd(nr > 1 ? x1[t] : 0.0);
-		const double *w = Wt + (size_t)t * 4 * nv;
-		LR_UNROLL
-		for (int v = 0; v < nv; v++) {
-			__m256d wv = _mm256_loadu_pd(w + 4 * v);
-			a[0][v] = _mm256_fmadd_pd(b0, wv, a[0][v]);
-			if (nr > 1)
-				a[1][v] = _mm256_fmadd_pd(b1, wv, a[1][v]);
-		}
+		a[v] = _mm256_load_pd(z + 4 * v);
+	__m256d m4 = a[0];
+	LR_UNROLL
+	for (int v = 0; v < nv; v++)
+		m4 = _mm256_max_pd(m4, a[v]);
+	/* the row maximum in every lane */
+	m4 = _mm256_max_pd(m4, _mm256_permute2f128_pd(m4, m4, 1));
+	m4 = _mm256_max_pd(m4, _mm256_permute_pd(m4, 5));
+	double mx = _mm256_cvtsd_f64(m4), zy = z[y], s;
+	__m256d sv = _mm256_setzero_pd();
+	LR_UNROLL
+	for (int v = 0; v < nv; v++) {
+		a[v] = exp4(_mm256_sub_pd(a[v], m4));
+		sv = _mm256_add_pd(sv, a[v]);
 	}
-	for (int q = 0; q < nr; q++) {
-		__m256d m4 = a[q][0];
-		LR_UNROLL
-		for (int v = 0; v < nv; v++) {
-			_mm256_store_pd(z + 4 * v, a[q][v]);
-			m4 = _mm256_max_pd(m4, a[q][v]);
-		}
-		/* the row maximum in every lane */
-		m4 = _mm256_max_pd(m4, _mm256_permute2f128_pd(m4, m4, 1));
-		m4 = _mm256_max_pd(m4, _mm256_permute_pd(m4, 5));
-		double mx = _mm256_cvtsd_f64(m4), zy = z[y[q]], s;
-		__m256d sv = _mm256_setzero_pd();
-		LR_UNROLL
-		for (int v = 0; v < nv; v++) {
-			a[q][v] = exp4(_mm256_sub_pd(a[q][v], m4));
-			sv = _mm256_add_pd(sv, a[q][v]);
-		}
-		_mm256_store_pd(z, sv);
-		s = (z[0] + z[1]) + (z[2] + z[3]);
-		loss += mx - zy;
-		*sp *= s;
-		/* residual p - onehot(y): 1 subtracted in the lane of class y by a lane-index mask */
-		__m256d inv = _mm256_set1_pd(1.0 / s), one = _mm256_set1_pd(1.0);
-		__m256i yv = _mm256_set1_epi64x(y[q]), lane = _mm256_set_epi64x(3, 2, 1, 0);
-		LR_UNROLL
-		for (int v = 0; v < nv; v++) {
-			__m256i li = _mm256_add_epi64(lane, _mm256_set1_epi64x(4 * v));
-			__m256d hot = _mm256_and_pd(_mm256_castsi256_pd(_mm256_cmpeq_epi64(li, yv)), one);
-			a[q][v] = _mm256_sub_pd(_mm256_mul_pd(a[q][v], inv), hot);
-			_mm256_storeu_pd(col + 4 * v, _mm256_add_pd(_mm256_loadu_pd(col + 4 * v), a[q][v]));
-		}
+	_mm256_store_pd(h, sv);
+	s = (h[0] + h[1]) + (h[2] + h[3]);
+	*sp *= s;
+	/* residual p - onehot(y): 1 subtracted in the lane of class y by a lane-index mask */
+	__m256d inv = _mm256_set1_pd(1.0 / s), one = _mm256_set1_pd(1.0);
+	__m256i yv = _mm256_set1_epi64x(y), lane = _mm256_set_epi64x(3, 2, 1, 0);
+	LR_UNROLL
+	for (int v = 0; v < nv; v++) {
+		__m256i li = _mm256_add_epi64(lane, _mm256_set1_epi64x(4 * v));
+		__m256d hot = _mm256_and_pd(_mm256_castsi256_pd(_mm256_cmpeq_epi64(li, yv)), one);
+		a[v] = _mm256_sub_pd(_mm256_mul_pd(a[v], inv), hot);
+		_mm256_store_pd(z + 4 * v, a[v]);
+		_mm256_storeu_pd(col + 4 * v, _mm256_add_pd(_mm256_loadu_pd(col + 4 * v), a[v]));
 	}
-	for (int t = 0; t < d; t++) {
-		__m256d b0 = _mm256_set1_pd(x0[t]), b1 = _mm256_set1_pd(nr > 1 ? x1[t] : 0.0);
-		double *g = G + (size_t)t * 4 * nv;
-		LR_UNROLL
-		for (int v = 0; v < nv; v++) {
-			__m256d gv = _mm256_fmadd_pd(b0, a[0][v], _mm256_loadu_pd(g + 4 * v));
-			if (nr > 1)
-				gv = _mm256_fmadd_pd(b1, a[1][v], gv);
-			_mm256_storeu_pd(g + 4 * v, gv);
-		}
-	}
-	return loss;
+	return mx - zy;
 }
+
+/* G[t][4v0 .. 4(v0+V)) for t in [t0, t0+T) += sum over the nb rows, in row order, of
+ * x_i[t] r_i: the tile stays in registers across the rows, and each element sees the same
+ * sequence of fused multiply-adds as a row-at-a-time update would. */
+LR_TARGET static inline __attribute__((always_inline)) void
+grad_tile(const double *X, const double *R, int nb, int d, int nv, int t0, int T, int v0, int V,
+	  double *G)
+{
+	__m256d acc[8][2];
+	LR_UNROLL
+	for (int u = 0; u < T; u++)
+		for (int j = 0; j < V; j++)
+			acc[u][j] = _mm256_loadu_pd(G + (size_t)(t0 + u) * 4 * nv + 4 * (v0 + j));
+	for (int i = 0; i < nb; i++) {
+		const double *x = X + (size_t)i * d + t0, *r = R + (size_t)i * 4 * nv + 4 * v0;
+		__m256d r0 = _mm256_load_pd(r), r1 = V > 1 ? _mm256_load_pd(r + 4) : r0;
+		LR_UNROLL
+		for (int u = 0; u < T; u++) {
+			__m256d b = _mm256_set1_pd(x[u]);
+			acc[u][0] = _mm256_fmadd_pd(b, r0, acc[u][0]);
+			if (V > 1)
+				acc[u][1] = _mm256_fmadd_pd(b, r1, acc[u][1]);
+		}
+	}
+	LR_UNROLL
+	for (int u = 0; u < T; u++)
+		for (int j = 0; j < V; j++)
+			_mm256_storeu_pd(G + (size_t)(t0 + u) * 4 * nv + 4 * (v0 + j), acc[u][j]);
+}
+
+/* G (d x 4nv) += X^T R over a block of nb rows, in tiles of 4 features x 2 vectors or 8
+ * features x 1 vector */
+LR_TARGET static inline __attribute__((always_inline)) void
+grad_block(const double *X, const double *R, int nb, int d, int nv, double *G)
+{
+	int t = 0, v2 = nv & ~1;
+	for (; t + 4 <= d; t += 4)
+		for (int v = 0; v < v2; v += 2)
+			grad_tile(X, R, nb, d, nv, t, 4, v, 2, G);
+	for (; t < d; t++)
+		for (int v = 0; v < v2; v += 2)
+			grad_tile(X, R, nb, d, nv, t, 1, v, 2, G);
+	if (v2 == nv)
+		return;
+	for (t = 0; t + 8 <= d; t += 8)
+		grad_tile(X, R, nb, d, nv, t, 8, v2, 1, G);
+	for (; t < d; t++)
+		grad_tile(X, R, nb, d, nv, t, 1, v2, 1, G);
+}
+
+#define LR_BLK 32 /* rows per gradient block (even) */
 
 LR_TARGET static inline __attribute__((always_inline)) double
 chunk_nv(const double *X, const int32_t *y, int64_t i0, int64_t i1, int d, int nv,
 	 const double *Wt, const double *bias, double *G, double *col)
 {
-	/* each softmax sum is in [1, 32]: one log per product of 16 of them */
+	/* each softmax sum is in [1, 32]: one log per product of 16 of them. The loss is
+	 * summed by row pairs (and a last odd row) exactly as the earlier row-pair kernel did,
+	 * so the bits do not change. */
 	double loss = 0, sp = 1;
-	int64_t i = i0;
-	for (int pairs = 0; i + 1 < i1; i += 2) {
-		loss += rows_fused(X + i * d, X + (i + 1) * d, 2, d, nv, Wt, bias, y + i, G, col,
-				   &sp);
-		if (++pairs == 8) {
-			loss += log(sp);
-			sp = 1;
-			pairs = 0;
+	double Z[LR_BLK * 4 * LR_MAXV] __attribute__((aligned(32)));
+	int pairs = 0;
+	for (int64_t b = i0; b < i1; b += LR_BLK) {
+		int64_t e = b + LR_BLK < i1 ? b + LR_BLK : i1, i = b;
+		fwd_block(X + b * d, (int)(e - b), d, nv, Wt, bias, Z);
+		for (; i + 1 < e; i += 2) {
+			double *z = Z + (i - b) * 4 * nv, l = 0;
+			l += row_softmax(z, nv, y[i], col, &sp);
+			l += row_softmax(z + 4 * nv, nv, y[i + 1], col, &sp);
+			loss += l;
+			if (++pairs == 8) {
+				loss += log(sp);
+				sp = 1;
+				pairs = 0;
+			}
 		}
+		if (i < e) { /* an odd row at the end of the chunk */
+			double l = 0;
+			l += row_softmax(Z + (i - b) * 4 * nv, nv, y[i], col, &sp);
+			loss += l;
+		}
+		grad_block(X + b * d, Z, (int)(e - b), d, nv, G);
 	}
-	if (i < i1)
-		loss += rows_fused(X + i * d, X + i * d, 1, d, nv, Wt, bias, y + i, G, col, &sp);
 	return loss + log(sp);
 }
 
