@@ -364,7 +364,10 @@ HOT int64_t refine_t(const struct lgraph *g, const int32_t *restrict memb, int64
 			}
 			for (int64_t t = 0; t < nt; t++) {
 				double diff = wk->cum[t];
-				if (diff >= 0 && diff - maxd >= cut)
+				/* the best candidate (at least one) weighs exp(0) = 1 exactly */
+				if (diff == maxd)
+					acc += 1.0;
+				else if (diff >= 0 && diff - maxd >= cut)
 					acc += exp((diff - maxd) / wk->beta);
 				wk->cum[t] = acc;
 			}
