@@ -364,10 +364,13 @@ HOT int64_t refine_t(const struct lgraph *g, const int32_t *restrict memb, int64
 			}
 			for (int64_t t = 0; t < nt; t++) {
 				double diff = wk->cum[t];
-				/* the best candidate (at least one) weighs exp(0) = 1 exactly */
+				/* the best candidate (at least one) weighs exp(0) = 1 exactly; once it is
+				 * in, acc >= 1 and a weight below e^-40 < 2^-53 (half an ulp of 1) leaves
+				 * acc unchanged, so its exp need not be computed */
 				if (diff == maxd)
 					acc += 1.0;
-				else if (diff >= 0 && diff - maxd >= cut)
+				else if (diff >= 0 && diff - maxd >= cut &&
+					 !(acc >= 1.0 && (diff - maxd) / wk->beta < -40.0))
 					acc += exp((diff - maxd) / wk->beta);
 				wk->cum[t] = acc;
 			}
