@@ -47,7 +47,8 @@ struct lgraph {
 	int64_t n;
 	int64_t *ptr;
 	int32_t *adj;
-	double *w;
+	double *w;  /* edge weights, or NULL when wf holds them */
+	float *wf;  /* level 0: the input's float32 weights, widened exactly where read */
 	double *nw; /* node weights */
 	const int32_t *ord;
 };
@@ -63,6 +64,7 @@ static void lg_release(struct lgraph *g)
 	free(g->ptr);
 	free(g->adj);
 	free(g->w);
+	free(g->wf);
 	free(g->nw);
 	memset(g, 0, sizeof(*g));
 }
@@ -124,6 +126,12 @@ static int64_t renumber(const struct lgraph *g, int32_t *memb, int32_t *map)
 	return m;
 }
 
+/* Edge p's weight; fw (a constant in each specialised copy of the hot loops) says whether
+ * the weights are g's float32 ones (level 0) or doubles (aggregated levels). Widening a float
+ * is exact, so both give the same doubles; the float copy halves the level-0 rows' bytes. */
+#define WT(g, fw, p) ((fw) ? (double)(g)->wf[p] : (g)->w[p])
+#define HOT static inline __attribute__((always_inline))
+
 /* Prefetch distances (nodes ahead in the visiting order) for the row pointer and the row. */
 #define PF_FAR 8
 #define PF_NEAR 4
@@ -132,9 +140,10 @@ static int64_t renumber(const struct lgraph *g, int32_t *memb, int32_t *map)
  * the clusters memb[] of their ends, listing newly seen clusters in touched[nt..); returns the
  * new nt. Runs of neighbours in the same cluster accumulate in a register, added in the same
  * order as one edge at a time (same rounding), without a store-to-load chain per edge. */
-static inline int64_t gather(const int32_t *restrict adj, const double *restrict w, int64_t lo,
-			     int64_t hi, int32_t v, const int32_t *restrict memb,
-			     struct cl *restrict cl, int32_t *restrict touched, int64_t nt)
+HOT int64_t gather(const int32_t *restrict adj, const double *restrict w,
+		   const float *restrict wf, int fw, int64_t lo, int64_t hi, int32_t v,
+		   const int32_t *restrict memb, struct cl *restrict cl,
+		   int32_t *restrict touched, int64_t nt)
 {
 	int32_t lc = -1;
 	double acc = 0;
@@ -153,7 +162,7 @@ static inline int64_t gather(const int32_t *restrict adj, const double *restrict
 			}
 			acc = cl[c].ew;
 		}
-		acc += w[p];
+		acc += fw ? (double)wf[p] : w[p];
 	}
 	if (lc >= 0)
 		cl[lc].ew = acc;
@@ -161,13 +170,14 @@ static inline int64_t gather(const int32_t *restrict adj, const double *restrict
 }
 
 /* Queue-based fast local moving; returns the number of clusters (memb renumbered). */
-static int64_t fast_move(const struct lgraph *g, int32_t *restrict memb, struct work *wk)
+HOT int64_t fast_move_t(const struct lgraph *g, int32_t *restrict memb, struct work *wk, int fw)
 {
 	int64_t n = g->n, head = 0, count = n, nempty = 0;
 	struct cl *restrict cl = wk->c;
 	const int64_t *restrict ptr = g->ptr;
 	const int32_t *restrict adj = g->adj;
 	const double *restrict w = g->w;
+	const float *restrict wf = g->wf;
 	for (int64_t c = 0; c < n; c++) {
 		cl[c].cw = 0;
 		cl[c].size = 0;
@@ -194,8 +204,12 @@ static int64_t fast_move(const struct lgraph *g, int32_t *restrict memb, struct 
 			__builtin_prefetch(&ptr[uf]);
 			__builtin_prefetch(&memb[uf]);
 			__builtin_prefetch(&adj[ptr[uh]]);
-			__builtin_prefetch(&w[ptr[uh]]);
-			__builtin_prefetch(&w[ptr[uh]] + 8);
+			if (fw) {
+				__builtin_prefetch(&wf[ptr[uh]]);
+			} else {
+				__builtin_prefetch(&w[ptr[uh]]);
+				__builtin_prefetch(&w[ptr[uh]] + 8);
+			}
 			__builtin_prefetch(&cl[memb[uh]]);
 		}
 		head = head + 1 == n ? 0 : head + 1;
@@ -207,7 +221,7 @@ static int64_t fast_move(const struct lgraph *g, int32_t *restrict memb, struct 
 		wk->touched[nt++] = cur;
 		cl[cur].seen = 1;
 		cl[cur].ew = 0;
-		nt = gather(adj, w, ptr[v], ptr[v + 1], v, memb, cl, wk->touched, nt);
+		nt = gather(adj, w, wf, fw, ptr[v], ptr[v + 1], v, memb, cl, wk->touched, nt);
 		if (nempty > 0 && !cl[wk->empty[nempty - 1]].seen) {
 			int32_t e = wk->empty[nempty - 1];
 			wk->touched[nt++] = e;
@@ -250,6 +264,11 @@ static int64_t fast_move(const struct lgraph *g, int32_t *restrict memb, struct 
 	return renumber(g, memb, wk->touched);
 }
 
+static int64_t fast_move(const struct lgraph *g, int32_t *memb, struct work *wk)
+{
+	return g->wf ? fast_move_t(g, memb, wk, 1) : fast_move_t(g, memb, wk, 0);
+}
+
 /* Group g's nodes by part (ids < m): wk->order[wk->start[c] .. wk->start[c + 1]), each group
  * in the caller's node order. */
 static void group(const struct lgraph *g, const int32_t *part, int64_t m, struct work *wk)
@@ -271,8 +290,8 @@ static void group(const struct lgraph *g, const int32_t *part, int64_t m, struct
 }
 
 /* Refine each cluster of memb (ids < m) into wk->ref; returns the refined cluster count. */
-static int64_t refine(const struct lgraph *g, const int32_t *restrict memb, int64_t m,
-		      struct work *wk)
+HOT int64_t refine_t(const struct lgraph *g, const int32_t *restrict memb, int64_t m,
+		    struct work *wk, int fw)
 {
 	int64_t n = g->n;
 	struct cl *restrict cl = wk->c;
@@ -287,7 +306,7 @@ static int64_t refine(const struct lgraph *g, const int32_t *restrict memb, int6
 		double e = 0;
 		for (int64_t p = g->ptr[v]; p < g->ptr[v + 1]; p++)
 			if (g->adj[p] != v && memb[g->adj[p]] == memb[v])
-				e += g->w[p];
+				e += WT(g, fw, p);
 		wk->ext[v] = e;
 	}
 	for (int64_t c = 0; c < m; c++) {
@@ -327,7 +346,7 @@ static int64_t refine(const struct lgraph *g, const int32_t *restrict memb, int6
 						}
 						acc = cl[rc].ew;
 					}
-					acc += g->w[p];
+					acc += WT(g, fw, p);
 				}
 				if (lc >= 0)
 					cl[lc].ew = acc;
@@ -345,7 +364,13 @@ static int64_t refine(const struct lgraph *g, const int32_t *restrict memb, int6
 			}
 			for (int64_t t = 0; t < nt; t++) {
 				double diff = wk->cum[t];
-				if (diff >= 0 && diff - maxd >= cut)
+				/* the best candidate (at least one) weighs exp(0) = 1 exactly; once it is
+				 * in, acc >= 1 and a weight below e^-40 < 2^-53 (half an ulp of 1) leaves
+				 * acc unchanged, so its exp need not be computed */
+				if (diff == maxd)
+					acc += 1.0;
+				else if (diff >= 0 && diff - maxd >= cut &&
+					 !(acc >= 1.0 && (diff - maxd) / wk->beta < -40.0))
 					acc += exp((diff - maxd) / wk->beta);
 				wk->cum[t] = acc;
 			}
@@ -369,6 +394,11 @@ static int64_t refine(const struct lgraph *g, const int32_t *restrict memb, int6
 		}
 	}
 	return renumber(g, wk->ref, wk->touched);
+}
+
+static int64_t refine(const struct lgraph *g, const int32_t *memb, int64_t m, struct work *wk)
+{
+	return g->wf ? refine_t(g, memb, m, wk, 1) : refine_t(g, memb, m, wk, 0);
 }
 
 /* Grow a level's arrays to nodes/entries (kept between levels and passes). */
@@ -397,8 +427,8 @@ static int lg_reserve(struct work *wk, int i, int64_t nodes, int64_t entries)
 }
 
 /* Aggregate g by part (ids < m) into ng (arrays from lg_reserve, at least g's size). */
-static void aggregate(const struct lgraph *g, const int32_t *restrict part, int64_t m,
-		      struct lgraph *ng, struct work *wk)
+HOT void aggregate_t(const struct lgraph *g, const int32_t *restrict part, int64_t m,
+		     struct lgraph *ng, struct work *wk, int fw)
 {
 	struct cl *restrict cl = wk->c;
 	int64_t w = 0;
@@ -425,7 +455,7 @@ static void aggregate(const struct lgraph *g, const int32_t *restrict part, int6
 					}
 					acc = cl[d].ew;
 				}
-				acc += g->w[p];
+				acc += WT(g, fw, p);
 			}
 			if (lc >= 0)
 				cl[lc].ew = acc;
@@ -441,6 +471,15 @@ static void aggregate(const struct lgraph *g, const int32_t *restrict part, int6
 		}
 		ng->ptr[c + 1] = w;
 	}
+}
+
+static void aggregate(const struct lgraph *g, const int32_t *part, int64_t m, struct lgraph *ng,
+		      struct work *wk)
+{
+	if (g->wf)
+		aggregate_t(g, part, m, ng, wk, 1);
+	else
+		aggregate_t(g, part, m, ng, wk, 0);
 }
 
 static void work_release(struct work *wk)
@@ -614,10 +653,10 @@ static int prep_init(struct prep *p, const struct sc_csr *a, const struct sc_lei
 	p->g.ptr = sc_malloc((size_t)n + 1, sizeof(int64_t));
 	p->g.nw = sc_malloc((size_t)n + 1, sizeof(double));
 	p->g.adj = sc_malloc((size_t)nnz + 1, sizeof(int32_t));
-	p->g.w = sc_malloc((size_t)nnz + 1, sizeof(double));
+	p->g.wf = sc_malloc((size_t)nnz + 1, sizeof(float));
 	p->perm = sc_malloc((size_t)n + 1, sizeof(int32_t));
 	p->inv = sc_malloc((size_t)n + 1, sizeof(int32_t));
-	if (!p->g.ptr || !p->g.nw || !p->g.adj || !p->g.w || !p->perm || !p->inv) {
+	if (!p->g.ptr || !p->g.nw || !p->g.adj || !p->g.wf || !p->perm || !p->inv) {
 		prep_release(p);
 		return SC_ENOMEM;
 	}
@@ -644,10 +683,10 @@ static int prep_init(struct prep *p, const struct sc_csr *a, const struct sc_lei
 		int32_t v = p->perm[i];
 		double s = 0;
 		for (int64_t q = a->indptr[v]; q < a->indptr[v + 1]; q++) {
-			double x = o->use_weights ? (double)a->data[q] : 1.0;
+			float x = o->use_weights ? a->data[q] : 1.0f;
 			p->g.adj[w] = p->inv[a->indices[q]];
-			p->g.w[w++] = x;
-			s += x;
+			p->g.wf[w++] = x;
+			s += (double)x;
 		}
 		p->g.ptr[i + 1] = w;
 		p->g.nw[i] = o->objective == SC_LEIDEN_CPM ? 1.0 : s;
