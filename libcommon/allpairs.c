@@ -33,6 +33,7 @@
 #include "knn_internal.h"
 #include "sc_alloc.h"
 #include "sc_progress.h"
+#include "u64sort.h"
 
 #define T 256        /* rows per block (and per lock stripe) */
 #define MARGIN 8     /* extra kNN candidates kept for the exact re-ranking */
@@ -345,39 +346,11 @@ static float key_value(uint64_t key)
 	return v;
 }
 
-/* Rearrange a[0..n) so that a[m - 1] is its m-th smallest and a[0..m - 1) are not larger. */
-static void select_m(uint64_t *a, int n, int m)
-{
-	int lo = 0, hi = n - 1, want = m - 1;
-	while (hi > lo) {
-		uint64_t x = a[lo], y = a[(lo + hi) / 2], z = a[hi], t;
-		uint64_t p = x < y ? (y < z ? y : (x < z ? z : x)) : (x < z ? x : (y < z ? z : y));
-		int i = lo - 1, j = hi + 1;
-		for (;;) {
-			do
-				i++;
-			while (a[i] < p);
-			do
-				j--;
-			while (a[j] > p);
-			if (i >= j)
-				break;
-			t = a[i];
-			a[i] = a[j];
-			a[j] = t;
-		}
-		if (want <= j)
-			hi = j;
-		else
-			lo = j + 1;
-	}
-}
-
 /* Keep a row's kk smallest keys; its threshold becomes the kk-th value. */
 static void compact(struct ap *c, int64_t t)
 {
 	uint64_t *a = c->buf + t * c->cap;
-	select_m(a, c->cnt[t], c->kk);
+	sc_u64_select(a, c->cnt[t], c->kk);
 	c->cnt[t] = c->kk;
 	thr_set(c, t, key_value(a[c->kk - 1]));
 }
@@ -643,7 +616,7 @@ static void *finish_worker(void *arg)
 			float *od = c->out->dist + i * k;
 			uint64_t *a = c->buf + p * c->cap;
 			if (c->cnt[p] > kk)
-				select_m(a, c->cnt[p], kk);
+				sc_u64_select(a, c->cnt[p], kk);
 			int nc = c->cnt[p] < kk ? c->cnt[p] : kk;
 			for (int q = 0; q < nc; q++)
 				ci[q] = (int32_t)(uint32_t)a[q];

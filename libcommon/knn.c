@@ -20,6 +20,7 @@
 #include "knn.h"
 #include "knn_internal.h"
 #include "sc_alloc.h"
+#include "u64sort.h"
 
 #define MARGIN 8 /* extra candidates kept for the exact re-ranking */
 
@@ -229,45 +230,6 @@ float *knn_augment(const float *x, int64_t n, int64_t d, int ref)
 	return a;
 }
 
-/* Sort keys ascending: quicksort (median of three) down to short runs, then insertion. */
-static void sort_u64(uint64_t *a, int n)
-{
-	while (n > 16) {
-		uint64_t x = a[0], y = a[n / 2], z = a[n - 1], t;
-		uint64_t p = x < y ? (y < z ? y : (x < z ? z : x)) : (x < z ? x : (y < z ? z : y));
-		int i = -1, j = n;
-		for (;;) {
-			do
-				i++;
-			while (a[i] < p);
-			do
-				j--;
-			while (a[j] > p);
-			if (i >= j)
-				break;
-			t = a[i];
-			a[i] = a[j];
-			a[j] = t;
-		}
-		/* [0, j] <= p <= [j + 1, n): recurse on the smaller part, loop on the larger */
-		if (j + 1 < n - j - 1) {
-			sort_u64(a, j + 1);
-			a += j + 1;
-			n -= j + 1;
-		} else {
-			sort_u64(a + j + 1, n - j - 1);
-			n = j + 1;
-		}
-	}
-	for (int i = 1; i < n; i++) {
-		uint64_t v = a[i];
-		int j = i - 1;
-		for (; j >= 0 && a[j] > v; j--)
-			a[j + 1] = a[j];
-		a[j + 1] = v;
-	}
-}
-
 /* Re-rank a row's candidates by exact distance and keep the first k (sorted by float
  * distance, then index). Duplicate indices (possible in the approximate search) are kept
  * once. The (distance, index) pairs are sorted as 64-bit keys: distances are >= 0, whose
@@ -308,7 +270,7 @@ void knn_finish_row(const float *q, const float *ref, int64_t d, enum sc_knn_met
 		memcpy(&u, &v[0], 4);
 		r[c] = (uint64_t)u << 32 | (uint32_t)cand[c];
 	}
-	sort_u64(r, nc);
+	sc_u64_sort(r, nc);
 	int w = 0;
 	for (c = 0; c < nc && w < k; c++) {
 		if (c > 0 && (uint32_t)r[c] == (uint32_t)r[c - 1])
