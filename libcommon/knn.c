@@ -421,7 +421,7 @@ static void *worker(void *arg)
 }
 
 /* Unit-norm copy of the rows (zero rows stay zero) for cosine search. */
-static float *normalised(const float *x, int64_t n, int64_t d)
+float *knn_normalised(const float *x, int64_t n, int64_t d)
 {
 	float *y = sc_malloc((size_t)n * (size_t)d, sizeof(float));
 	if (!y)
@@ -474,7 +474,7 @@ int sc_knn_query(const float *ref, int64_t nref, const float *query, int64_t nq,
 	if (sc_knn_alloc(out, nq, k) < 0)
 		return SC_ENOMEM;
 	if (metric == SC_KNN_COSINE &&
-	    (!(rn = normalised(ref, nref, d)) || !(qn = normalised(query, nq, d))))
+	    (!(rn = knn_normalised(ref, nref, d)) || !(qn = knn_normalised(query, nq, d))))
 		goto out;
 	if (!(ra = knn_augment(rn ? rn : ref, nref, d, 1)) ||
 	    !(qa = knn_augment(qn ? qn : query, nq, d, 0)))

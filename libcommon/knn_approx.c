@@ -245,22 +245,6 @@ out:
 	return ret;
 }
 
-static float *norm_copy(const float *x, int64_t n, int64_t d)
-{
-	float *y = sc_malloc((size_t)(n * d), sizeof(float));
-	if (!y)
-		return NULL;
-	for (int64_t i = 0; i < n; i++) {
-		double s = 0;
-		for (int64_t t = 0; t < d; t++)
-			s += (double)x[i * d + t] * x[i * d + t];
-		double f = s > 0 ? 1 / sqrt(s) : 0;
-		for (int64_t t = 0; t < d; t++)
-			y[i * d + t] = (float)(x[i * d + t] * f);
-	}
-	return y;
-}
-
 int sc_knn_approx(const float *x0, int64_t n, int64_t d, int k, enum sc_knn_metric metric,
 		  const struct sc_knn_approx_opts *o, int threads, struct sc_knn *out)
 {
@@ -281,7 +265,7 @@ int sc_knn_approx(const float *x0, int64_t n, int64_t d, int k, enum sc_knn_metr
 	np = o->probes > 0 ? o->probes : 16;
 	if (np > nl)
 		np = (int)nl;
-	if (metric == SC_KNN_COSINE && !(x = xn = norm_copy(x0, n, d)))
+	if (metric == SC_KNN_COSINE && !(x = xn = knn_normalised(x0, n, d)))
 		goto out;
 	cent = sc_malloc((size_t)(nl * d), sizeof(float));
 	lstart = sc_calloc((size_t)nl + 2, sizeof(int64_t));

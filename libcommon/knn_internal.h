@@ -16,6 +16,8 @@ void knn_scan_row(const float *c, int rb, int32_t base, int self, float *hv, int
 /* Rows augmented for the one-sgemm distance tile: ref rows [-2y, |y|^2], query rows [x, 1]
  * (n x (d+1), caller frees). */
 float *knn_augment(const float *x, int64_t n, int64_t d, int ref);
+/* Unit-norm copy of the rows (zero rows stay zero) for cosine search; NULL when out of memory. */
+float *knn_normalised(const float *x, int64_t n, int64_t d);
 /* Exact re-ranking of nc candidates into k outputs; scratch holds nc (float, int32) pairs. */
 void knn_finish_row(const float *q, const float *ref, int64_t d, enum sc_knn_metric metric,
 		    const int32_t *cand, int nc, int k, int32_t *oidx, float *odist, void *scratch);
